@@ -1,0 +1,1 @@
+"""Business rules as plain Python: no Flask, no FAB, no views or tasks imported here."""

@@ -1,0 +1,16 @@
+"""Numbers, money and times shown per locale (Flask-Babel), as Jinja filters.
+
+Times are stored in UTC and shown in the business time zone (BABEL_DEFAULT_TIMEZONE).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal
+
+
+def register_filters(app: Flask) -> None:
+    app.jinja_env.filters["format_number"] = format_decimal
+    app.jinja_env.filters["format_datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.filters["format_date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
+    app.jinja_env.filters["format_money"] = lambda value, currency="CNY": format_currency(value, currency)

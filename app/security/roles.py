@@ -1,0 +1,103 @@
+"""Roles as code: what each built-in role may do, synced into the database.
+
+``flask roles sync`` makes the database match this table (idempotent): it creates
+missing roles and permissions, and replaces each listed role's permissions with
+exactly these. Admins see the result in Security → List Roles; a role they create
+under another name is left alone. Menu entries follow from what a role may read.
+Admin gets every permission that exists.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from flask_appbuilder import AppBuilder
+
+from app.security.permissions import READ, WRITE
+
+ADMIN = "Admin"
+PUBLIC = "Public"
+
+# Resources (``class_permission_name`` of views and APIs).
+CUSTOMER = "Customer"
+VENDOR = "Vendor"
+DIRECTORY = "Directory"
+
+# Pages every logged-in user needs: their profile, own password, language.
+SELF_SERVICE: tuple[tuple[str, str], ...] = (
+    ("can_userinfo", "UserDBModelView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+)
+
+ROLE_GRANTS: dict[str, dict[str, str]] = {
+    "Manager": {CUSTOMER: READ, VENDOR: READ, DIRECTORY: READ},
+    "Dispatcher": {CUSTOMER: READ, VENDOR: READ, DIRECTORY: READ},
+    "Engineer": {CUSTOMER: READ, VENDOR: READ, DIRECTORY: READ},
+    # Outside organisations: rows are scoped to their own organisation.
+    "Vendor": {VENDOR: READ, DIRECTORY: READ},
+    "Customer": {CUSTOMER: READ, DIRECTORY: READ},
+}
+BUILT_IN_ROLES = (ADMIN, *ROLE_GRANTS)
+
+
+def permission_pairs(grants: dict[str, str]) -> set[tuple[str, str]]:
+    """(permission, resource) pairs for a role's grants; write includes read."""
+    pairs = set(SELF_SERVICE)
+    for resource, level in grants.items():
+        pairs.add(("can_read", resource))
+        if level == WRITE:
+            pairs.add(("can_write", resource))
+    return pairs
+
+
+def menu_pairs(appbuilder: AppBuilder, readable: set[str]) -> set[tuple[str, str]]:
+    """menu_access for each menu item whose view the role can read, and its category."""
+    pairs: set[tuple[str, str]] = set()
+    for category in appbuilder.menu.get_list():
+        items = category.childs or [category]
+        for item in items:
+            view = item.baseview
+            if view is not None and view.class_permission_name in readable:
+                pairs.add(("menu_access", item.name))
+                pairs.add(("menu_access", category.name))
+    return pairs
+
+
+def _ensure_role(sm, name: str):
+    return sm.find_role(name) or sm.add_role(name)
+
+
+def _permission_views(sm, pairs: Iterable[tuple[str, str]]) -> list:
+    views = []
+    for permission, resource in sorted(pairs):
+        pv = sm.find_permission_view_menu(permission, resource) or sm.add_permission_view_menu(
+            permission, resource
+        )
+        views.append(pv)
+    return views
+
+
+def sync_roles(appbuilder: AppBuilder) -> dict[str, int]:
+    """Make the database's roles match ROLE_GRANTS; return permission counts per role."""
+    sm = appbuilder.sm
+    _ensure_role(sm, ADMIN)
+    _ensure_role(sm, PUBLIC)
+    appbuilder.add_permissions(update_perms=True)
+    appbuilder.security_cleanup()
+
+    counts: dict[str, int] = {}
+    for name, grants in ROLE_GRANTS.items():
+        role = _ensure_role(sm, name)
+        readable = {resource for resource in grants}
+        wanted = permission_pairs(grants) | menu_pairs(appbuilder, readable)
+        role.permissions = _permission_views(sm, wanted)
+        counts[name] = len(role.permissions)
+
+    admin = sm.find_role(ADMIN)
+    admin.permissions = list(sm.session.query(sm.permissionview_model).all())
+    counts[ADMIN] = len(admin.permissions)
+    sm.session.commit()
+    return counts

@@ -1,0 +1,39 @@
+"""User accounts: FAB's user plus a preferred language and the outside organisation.
+
+A single-table subclass of FAB's ``User`` (same ``ab_user`` table), so FAB's login,
+roles and security screens keep working. A Vendor-role account carries ``vendor_id``,
+a Customer-role account ``customer_id``; staff carry neither.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+import models.base  # noqa: F401  (naming convention before FAB's models are mapped)
+from flask_appbuilder.security.sqla.models import User
+from models.organisations import Customer, Vendor
+
+LANGUAGE_CODES = ("zh", "en")
+
+
+class UserAccount(User):
+    __tablename__ = "ab_user"
+    __table_args__ = (
+        CheckConstraint("preferred_language IN ('zh', 'en')", name="preferred_language"),
+        CheckConstraint("vendor_id IS NULL OR customer_id IS NULL", name="one_organisation"),
+        {"extend_existing": True},
+    )
+    __scope__ = {"vendor": "vendor_id", "customer": "customer_id"}
+
+    preferred_language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
+    vendor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("vendor.id"), index=True)
+    customer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("customer.id"), index=True)
+    vendor: Mapped[Optional[Vendor]] = relationship(Vendor, lazy="joined")
+    customer: Mapped[Optional[Customer]] = relationship(Customer, lazy="joined")
+
+    @property
+    def organisation(self) -> Vendor | Customer | None:
+        return self.vendor or self.customer

@@ -1,0 +1,7 @@
+"""Huey tasks: thin, they take ids and call ``app.domain``.
+
+Import this package (``huey_consumer tasks.huey``) to register every task.
+"""
+
+from tasks.queue import huey  # noqa: F401
+from tasks import heartbeat  # noqa: F401,E402
