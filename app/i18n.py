@@ -9,6 +9,7 @@ preferred language, the browser's Accept-Language, then Chinese.
 from __future__ import annotations
 
 from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale
 
 DEFAULT_LOCALE = "zh"
 
@@ -33,3 +34,4 @@ def select_locale() -> str:
 def install_locale_selector(app: Flask) -> None:
     """Swap FAB's selector for ours on the Babel instance FAB created."""
     app.extensions["babel"].locale_selector = select_locale
+    app.jinja_env.globals["current_locale"] = lambda: str(get_locale())

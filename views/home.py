@@ -56,13 +56,13 @@ DISPATCHERS = CountCard(
     _l("Dispatchers"), UserAccount, "DirectoryView.list", DIRECTORY, condition=_role_member("Dispatcher")
 )
 ACCOUNTS = CountCard(
-    _l("Active user accounts"), UserAccount, "UserAccountView.list", "UserDBModelView", "can_list", _active(UserAccount)
+    _l("Active user accounts"), UserAccount, "UserAccountView.list", "UserAccountView", "can_list", _active(UserAccount)
 )
 DISABLED_ACCOUNTS = CountCard(
     _l("Disabled user accounts"),
     UserAccount,
     "UserAccountView.list",
-    "UserDBModelView",
+    "UserAccountView",
     "can_list",
     _active(UserAccount, False),
 )

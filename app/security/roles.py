@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from flask_appbuilder import AppBuilder
+from flask_appbuilder.security.views import ResetMyPasswordView
 
 from app.security.permissions import READ, WRITE
+from app.security.user_views import ProfileEditView, UserAccountView
 
 ADMIN = "Admin"
 PUBLIC = "Public"
@@ -23,13 +25,15 @@ CUSTOMER = "Customer"
 VENDOR = "Vendor"
 DIRECTORY = "Directory"
 
-# Pages every logged-in user needs: their profile, own password, language.
+# Pages every logged-in user needs: their profile, its edit form, their own password.
 SELF_SERVICE: tuple[tuple[str, str], ...] = (
-    ("can_userinfo", "UserDBModelView"),
-    ("can_this_form_get", "UserInfoEditView"),
-    ("can_this_form_post", "UserInfoEditView"),
-    ("can_this_form_get", "ResetMyPasswordView"),
-    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_userinfo", UserAccountView.__name__),
+    ("userinfoedit", UserAccountView.__name__),
+    ("resetmypassword", UserAccountView.__name__),
+    ("can_this_form_get", ProfileEditView.__name__),
+    ("can_this_form_post", ProfileEditView.__name__),
+    ("can_this_form_get", ResetMyPasswordView.__name__),
+    ("can_this_form_post", ResetMyPasswordView.__name__),
 )
 
 ROLE_GRANTS: dict[str, dict[str, str]] = {

@@ -1,0 +1,118 @@
+"""Shared fixtures: one app per test session, each test rolled back.
+
+The schema is built by the real migrations, roles synced and the demo data loaded
+once per session (so ``login_as("vendor1")`` works everywhere). Each test then runs
+inside an outer transaction that is rolled back; the app's commits become savepoint
+releases. Huey runs tasks immediately. ``TEST_DATABASE_URL`` selects PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.settings import test_database_url, test_env
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database: drop every table (PostgreSQL) or the file (SQLite)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    engine = create_engine(parsed.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_env(tmp_path_factory) -> dict[str, str]:
+    tmp_dir = tmp_path_factory.mktemp("servicedesk")
+    url = test_database_url(tmp_dir)
+    reset_database(url)
+    return test_env(tmp_dir, url)
+
+
+@pytest.fixture(scope="session")
+def app(app_env):
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.demo import seed_demo
+    from app.security.roles import sync_roles
+    from tasks import huey
+
+    huey.immediate = True
+    application = create_app({"TESTING": True}, env=app_env)
+    with application.app_context():
+        upgrade()
+        sync_roles(application.appbuilder)
+        seed_demo()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _isolated(request):
+    """Roll back everything a test wrote; reset login rate limits."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    from app.extensions import db
+
+    with app.app_context():
+        engines = db._app_engines[app]  # Flask-SQLAlchemy ignores Session.bind: swap the engine
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        connection.name = engine.name  # FAB asks the bind for its dialect name
+        engines[None] = connection
+        db.session.remove()
+        db.session.session_factory.configure(join_transaction_mode="create_savepoint")
+        app.appbuilder.sm.limiter.reset()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        outer.rollback()
+        connection.close()
+        engines[None] = engine
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login_as(app):
+    """``login_as("vendor1")`` → a test client whose session is that user's."""
+
+    def login(username: str):
+        from app.extensions import db
+        from models.users import UserAccount
+
+        with app.app_context():
+            user = db.session.query(UserAccount).filter_by(username=username).one()
+            user_id = user.id
+        test_client = app.test_client()
+        with test_client.session_transaction() as session:
+            session["_user_id"] = str(user_id)
+            session["_fresh"] = True
+        return test_client
+
+    return login

@@ -1,0 +1,28 @@
+"""Helpers for integration tests: CSRF tokens and form scraping."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+
+from itsdangerous import URLSafeTimedSerializer
+
+
+def csrf_token(client) -> str:
+    """The CSRF token a page would embed for this test client's session."""
+    with client.session_transaction() as session:
+        if "csrf_token" not in session:
+            session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
+        raw = session["csrf_token"]
+    serializer = URLSafeTimedSerializer(client.application.config["SECRET_KEY"], salt="wtf-csrf-token")
+    return serializer.dumps(raw)
+
+
+def form_csrf_token(html: str) -> str:
+    """The csrf_token hidden field of the first form in a page."""
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
+    assert match, "the page has no csrf_token field"
+    return match.group(1)

@@ -1,0 +1,22 @@
+"""Where the test suite's database lives: ``TEST_DATABASE_URL`` or a SQLite file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/servicedesk_test"
+
+
+def test_database_url(tmp_dir: Path) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def test_env(tmp_dir: Path, database_url: str) -> dict[str, str]:
+    """A clean environment for create_app: nothing leaks in from the developer's shell."""
+    return {
+        "APP_ENV": "development",
+        "INSTANCE_PATH": str(tmp_dir / "instance"),
+        "DATABASE_URL": database_url,
+        "BUSINESS_TIMEZONE": "Asia/Shanghai",
+    }
