@@ -20,6 +20,7 @@ ORGANISATION_LABELS = {
 
 
 class CustomerView(AppModelView):
+    route_base = "/customers"
     datamodel = SQLAInterface(Customer)
     class_permission_name = CUSTOMER
     noun = _l("Customer")
@@ -32,6 +33,7 @@ class CustomerView(AppModelView):
 
 
 class VendorView(AppModelView):
+    route_base = "/vendors"
     datamodel = SQLAInterface(Vendor)
     class_permission_name = VENDOR
     noun = _l("Service vendor")
