@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parent
@@ -75,9 +76,7 @@ def database_url(env: Mapping[str, str], instance: Path) -> str:
     if url.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     if url.drivername not in ("sqlite", "postgresql+psycopg"):
-        raise ConfigError(
-            "DATABASE_URL", f"unsupported database {url.drivername!r}: use sqlite:/// or postgresql://"
-        )
+        raise ConfigError("DATABASE_URL", f"unsupported database {url.drivername!r}: use sqlite:/// or postgresql://")
     if url.drivername == "sqlite" and not url.database:
         raise ConfigError("DATABASE_URL", "an in-memory SQLite database cannot be shared; name a file")
     return url.render_as_string(hide_password=False)
@@ -145,7 +144,7 @@ def load(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | No
         "FAB_INDEX_VIEW": "views.home.HomeView",
         "FAB_SECURITY_MANAGER_CLASS": "app.security.manager.ServiceDeskSecurityManager",
         "FAB_ADD_SECURITY_VIEWS": True,
-        "FAB_UPDATE_PERMS": True,
+        "FAB_UPDATE_PERMS": False,  # permissions are synced by `flask roles sync`
         "FAB_CREATE_DB": False,
         "FAB_API_SWAGGER_UI": True,
         "FAB_PASSWORD_COMPLEXITY_ENABLED": True,

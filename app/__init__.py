@@ -6,7 +6,8 @@ are imported inside ``create_app`` so that ``import app.domain.x`` stays cheap.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 
 def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None):

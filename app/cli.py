@@ -6,7 +6,6 @@ data into an empty database. Configuration errors print one line and exit 2.
 
 from __future__ import annotations
 
-
 import sys
 
 import click
@@ -80,17 +79,21 @@ def seed_demo_command(force: bool) -> None:
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Migrate, sync roles, and load demo data when the database is empty."""
+    """Migrate, sync roles, and load demo data when the database is empty (not in production)."""
     from app.demo import DEMO_PASSWORD, seed_demo
     from app.security.roles import sync_roles
 
     _check_database()
     upgrade_database()
     sync_roles(current_app.appbuilder)
-    if database_is_empty():
+    if not database_is_empty():
+        click.echo("Ready.")
+    elif current_app.config["APP_ENV"] == "production":
+        click.echo("Ready. No accounts yet: create an administrator with `flask --app run fab create-admin`.")
+    else:
         summary = seed_demo()
         click.echo(f"Demo data loaded: {summary}.")
-    click.echo(f"Ready. Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(_demo_usernames()))
+        click.echo(f"Demo accounts (password {DEMO_PASSWORD}): " + ", ".join(_demo_usernames()))
 
 
 def _demo_usernames() -> list[str]:
@@ -118,7 +121,8 @@ def serve_command(no_worker: bool) -> None:
         bind_app(app)
         start_in_process_consumer(huey)
     click.echo(f"Service desk running at http://{host}:{port}/  (Ctrl+C stops it)")
-    click.echo("Demo accounts: " + ", ".join(_demo_usernames()) + f" — password {DEMO_PASSWORD}")
+    if app.config["APP_ENV"] != "production":
+        click.echo("Demo accounts: " + ", ".join(_demo_usernames()) + f" — password {DEMO_PASSWORD}")
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 

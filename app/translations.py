@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 POT = TRANSLATIONS / "messages.pot"
 LOCALES = ("zh", "en")
+SOURCE_DIRS = ("app", "models", "views", "reports", "tasks")
 KEYWORDS = ["_", "gettext", "ngettext:1,2", "lazy_gettext", "_l", "N_"]
 
 
@@ -30,8 +31,16 @@ def pybabel(*args: str) -> None:
 def extract() -> None:
     keywords = [arg for keyword in KEYWORDS for arg in ("-k", keyword)]
     pybabel(
-        "extract", "-F", str(TRANSLATIONS / "babel.cfg"), "--no-location", "--sort-output",
-        "--omit-header", *keywords, "-o", str(POT), "app", "models", "views", "reports", "tasks",
+        "extract",
+        "-F",
+        str(TRANSLATIONS / "babel.cfg"),
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        *keywords,
+        "-o",
+        str(POT),
+        *SOURCE_DIRS,
     )
 
 

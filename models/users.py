@@ -7,13 +7,11 @@ a Customer-role account ``customer_id``; staff carry neither.
 
 from __future__ import annotations
 
-from typing import Optional
-
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 import models.base  # noqa: F401  (naming convention before FAB's models are mapped)
-from flask_appbuilder.security.sqla.models import User
 from models.organisations import Customer, Vendor
 
 LANGUAGE_CODES = ("zh", "en")
@@ -29,10 +27,10 @@ class UserAccount(User):
     __scope__ = {"vendor": "vendor_id", "customer": "customer_id"}
 
     preferred_language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
-    vendor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("vendor.id"), index=True)
-    customer_id: Mapped[Optional[int]] = mapped_column(ForeignKey("customer.id"), index=True)
-    vendor: Mapped[Optional[Vendor]] = relationship(Vendor, lazy="joined")
-    customer: Mapped[Optional[Customer]] = relationship(Customer, lazy="joined")
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    vendor: Mapped[Vendor | None] = relationship(Vendor, lazy="joined")
+    customer: Mapped[Customer | None] = relationship(Customer, lazy="joined")
 
     @property
     def organisation(self) -> Vendor | Customer | None:

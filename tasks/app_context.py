@@ -7,7 +7,8 @@ In the in-process consumer (`make run`) the serving app is bound; a separate
 from __future__ import annotations
 
 import functools
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, has_app_context
 

@@ -6,7 +6,7 @@ share, so it needs no app context and no database table.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from huey import crontab
 
@@ -17,7 +17,7 @@ HEARTBEAT_KEY = "worker-heartbeat"
 
 @huey.periodic_task(crontab(minute="*"))
 def beat() -> str:
-    now = datetime.now(timezone.utc).isoformat()
+    now = datetime.now(UTC).isoformat()
     huey.put(HEARTBEAT_KEY, now)
     return now
 

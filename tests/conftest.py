@@ -56,7 +56,8 @@ def app(app_env):
     from tasks import huey
 
     huey.immediate = True
-    application = create_app({"TESTING": True}, env=app_env)
+    # Cheap password hashes keep login-heavy tests fast; production uses scrypt.
+    application = create_app({"TESTING": True, "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, env=app_env)
     with application.app_context():
         upgrade()
         sync_roles(application.appbuilder)

@@ -1,4 +1,4 @@
-"""``/health``: is the database reachable and has the job worker been seen lately?
+"""``/health``: are the database and job queue reachable; when was the job worker last seen?
 
 For load balancers and for `make run` users wondering whether jobs run. Public,
 and says nothing but status words and a time.
@@ -22,6 +22,10 @@ def health():
         database = "ok"
     except Exception:  # any failure means "not ok" to a probe
         database = "unreachable"
-    beat = last_heartbeat()
-    body = {"database": database, "job_worker_last_seen": beat.isoformat() if beat else None}
-    return jsonify(body), 200 if database == "ok" else 503
+    try:
+        beat = last_heartbeat()
+        queue = "ok"
+    except Exception:  # Redis down or the queue file unreadable
+        beat, queue = None, "unreachable"
+    body = {"database": database, "job_queue": queue, "job_worker_last_seen": beat.isoformat() if beat else None}
+    return jsonify(body), 200 if database == queue == "ok" else 503

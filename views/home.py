@@ -7,8 +7,9 @@ URL filter arguments. Later issues add cards (open requests, breaches, ...).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask import g, redirect, url_for
 from flask_appbuilder import IndexView, expose
@@ -49,7 +50,9 @@ class CountCard:
     condition: Callable[[Any], tuple[ColumnElement[bool], dict[str, Any]]] = field(default=_everything)
 
 
-ACTIVE_CUSTOMERS = CountCard(_l("Active customers"), Customer, "CustomerView.list", CUSTOMER, condition=_active(Customer))
+ACTIVE_CUSTOMERS = CountCard(
+    _l("Active customers"), Customer, "CustomerView.list", CUSTOMER, condition=_active(Customer)
+)
 ACTIVE_VENDORS = CountCard(_l("Active service vendors"), Vendor, "VendorView.list", VENDOR, condition=_active(Vendor))
 ENGINEERS = CountCard(_l("Engineers"), UserAccount, "DirectoryView.list", DIRECTORY, condition=_role_member("Engineer"))
 DISPATCHERS = CountCard(
@@ -67,7 +70,11 @@ DISABLED_ACCOUNTS = CountCard(
     _active(UserAccount, False),
 )
 COLLEAGUES = CountCard(
-    _l("Active accounts of my organisation"), UserAccount, "DirectoryView.list", DIRECTORY, condition=_active(UserAccount)
+    _l("Active accounts of my organisation"),
+    UserAccount,
+    "DirectoryView.list",
+    DIRECTORY,
+    condition=_active(UserAccount),
 )
 DISABLED_COLLEAGUES = CountCard(
     _l("Disabled accounts of my organisation"),

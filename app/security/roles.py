@@ -9,7 +9,9 @@ Admin gets every permission that exists.
 
 from __future__ import annotations
 
-from typing import Iterable
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from flask_appbuilder import AppBuilder
 from flask_appbuilder.security.views import ResetMyPasswordView
@@ -70,6 +72,18 @@ def menu_pairs(appbuilder: AppBuilder, readable: set[str]) -> set[tuple[str, str
     return pairs
 
 
+@contextmanager
+def _quiet_fab_cleanup() -> Iterator[None]:
+    """FAB's cleanup warns about every permission it had nothing to delete; that is noise."""
+    logger = logging.getLogger("flask_appbuilder.security.sqla.manager")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _ensure_role(sm, name: str):
     return sm.find_role(name) or sm.add_role(name)
 
@@ -77,9 +91,7 @@ def _ensure_role(sm, name: str):
 def _permission_views(sm, pairs: Iterable[tuple[str, str]]) -> list:
     views = []
     for permission, resource in sorted(pairs):
-        pv = sm.find_permission_view_menu(permission, resource) or sm.add_permission_view_menu(
-            permission, resource
-        )
+        pv = sm.find_permission_view_menu(permission, resource) or sm.add_permission_view_menu(permission, resource)
         views.append(pv)
     return views
 
@@ -89,8 +101,9 @@ def sync_roles(appbuilder: AppBuilder) -> dict[str, int]:
     sm = appbuilder.sm
     _ensure_role(sm, ADMIN)
     _ensure_role(sm, PUBLIC)
-    appbuilder.add_permissions(update_perms=True)
-    appbuilder.security_cleanup()
+    with _quiet_fab_cleanup():
+        appbuilder.add_permissions(update_perms=True)
+        appbuilder.security_cleanup()
 
     counts: dict[str, int] = {}
     for name, grants in ROLE_GRANTS.items():

@@ -54,7 +54,9 @@ def run_migrations_online() -> None:
 
     engine = current_app.extensions["migrate"].db.engine
     with engine.connect() as connection:
-        context.configure(connection=connection, process_revision_directives=skip_empty, **_options(engine.dialect.name))
+        context.configure(
+            connection=connection, process_revision_directives=skip_empty, **_options(engine.dialect.name)
+        )
         with context.begin_transaction():
             context.run_migrations()
 

@@ -23,9 +23,16 @@ def vendor_id(app, code):
 def add_user(app, client, username, role, **extra):
     page = client.get("/users/add?_l_=en")
     data = {
-        "first_name": "周", "last_name": "杰", "username": username, "email": f"{username}@example.cn",
-        "active": "y", "roles": str(role_id(app, role)), "preferred_language": "zh",
-        "password": "GoodPass#2026xx", "conf_password": "GoodPass#2026xx", "csrf_token": form_csrf_token(page.text),
+        "first_name": "周",
+        "last_name": "杰",
+        "username": username,
+        "email": f"{username}@example.cn",
+        "active": "y",
+        "roles": str(role_id(app, role)),
+        "preferred_language": "zh",
+        "password": "GoodPass#2026xx",
+        "conf_password": "GoodPass#2026xx",
+        "csrf_token": form_csrf_token(page.text),
         **extra,
     }
     return client.post("/users/add?_l_=en", data=data, follow_redirects=True)
@@ -65,8 +72,12 @@ def test_user_changes_preferred_language_on_the_profile(app, login_as, language,
     assert page.status_code == 200
     resp = client.post(
         "/profileeditview/form",
-        data={"first_name": "张", "last_name": "伟", "preferred_language": language,
-              "csrf_token": form_csrf_token(page.text)},
+        data={
+            "first_name": "张",
+            "last_name": "伟",
+            "preferred_language": language,
+            "csrf_token": form_csrf_token(page.text),
+        },
     )
     assert resp.status_code == 302
     from app.extensions import db

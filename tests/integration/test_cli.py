@@ -23,7 +23,11 @@ def fresh_env(tmp_path_factory):
 def flask(env, *args):
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "run", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=180,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     return result
 
@@ -41,6 +45,21 @@ def test_second_setup_keeps_the_data_and_does_not_seed_again(fresh_env):
     result = flask(fresh_env, "setup")
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Demo data loaded" not in result.stdout
+    assert DEMO_PASSWORD not in result.stdout
+
+
+def test_production_setup_never_loads_demo_accounts(tmp_path):
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "INSTANCE_PATH": str(tmp_path),
+        "APP_ENV": "production",
+        "SECRET_KEY": "k" * 48,
+    }
+    result = flask(env, "setup")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Demo data loaded" not in result.stdout
+    assert "fab create-admin" in result.stdout
 
 
 def test_seed_demo_refuses_a_database_that_has_data(fresh_env):

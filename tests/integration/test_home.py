@@ -9,13 +9,19 @@ import pytest
 from app.demo import DEMO_ACCOUNTS
 from tests.helpers import form_csrf_token
 
-CARD = re.compile(r'<a class="sd-card" href="([^"]+)"[^>]*>\s*<div class="sd-count">([^<]+)</div>\s*<div class="sd-label">([^<]+)</div>')
+CARD = re.compile(
+    r'<a class="sd-card" href="([^"]+)"[^>]*>\s*'
+    r'<div class="sd-count">([^<]+)</div>\s*<div class="sd-label">([^<]+)</div>'
+)
 
 
 def cards(client) -> dict[str, tuple[int, str]]:
     page = client.get("/?_l_=en")
     assert page.status_code == 200
-    return {label: (int(count.replace(",", "")), href.replace("&amp;", "&")) for href, count, label in CARD.findall(page.text)}
+    return {
+        label: (int(count.replace(",", "")), href.replace("&amp;", "&"))
+        for href, count, label in CARD.findall(page.text)
+    }
 
 
 def list_record_count(client, href: str) -> int:

@@ -23,9 +23,7 @@ def login_form(client, username="admin", password=DEMO_PASSWORD, query=""):
 
 
 def api_token(client, username="admin", password=DEMO_PASSWORD):
-    resp = client.post(
-        "/api/v1/security/login", json={"username": username, "password": password, "provider": "db"}
-    )
+    resp = client.post("/api/v1/security/login", json={"username": username, "password": password, "provider": "db"})
     return resp
 
 
@@ -134,9 +132,16 @@ def test_weak_password_is_refused_when_an_admin_creates_an_account(app, login_as
     resp = client.post(
         "/users/add?_l_=en",
         data={
-            "first_name": "王", "last_name": "五", "username": "wangwu", "email": "wangwu@example.cn",
-            "active": "y", "roles": str(role_id), "preferred_language": "zh",
-            "password": "weakpass", "conf_password": "weakpass", "csrf_token": form_csrf_token(page.text),
+            "first_name": "王",
+            "last_name": "五",
+            "username": "wangwu",
+            "email": "wangwu@example.cn",
+            "active": "y",
+            "roles": str(role_id),
+            "preferred_language": "zh",
+            "password": "weakpass",
+            "conf_password": "weakpass",
+            "csrf_token": form_csrf_token(page.text),
         },
     )
     assert resp.status_code == 200

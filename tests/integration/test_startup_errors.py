@@ -13,7 +13,11 @@ def flask_cli(tmp_path, *args, **env):
     base = {"PATH": "/usr/bin:/bin", "INSTANCE_PATH": str(tmp_path), "HOME": str(tmp_path)}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "run", *args],
-        cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
