@@ -20,8 +20,14 @@ def local_datetime(value) -> str:
     return format_datetime(value) if value is not None else ""
 
 
+def _model_of(cls) -> type | None:
+    """The model behind a view class; None for abstract bases without a datamodel."""
+    datamodel = getattr(cls, "datamodel", None)
+    return datamodel.obj if datamodel is not None else None
+
+
 def _with_local_times(cls) -> None:
-    model = cls.datamodel.obj if cls.datamodel is not None else None
+    model = _model_of(cls)
     if model is None:
         return
     times = {column.key: local_datetime for column in model.__table__.columns if isinstance(column.type, UTCDateTime)}
@@ -29,7 +35,7 @@ def _with_local_times(cls) -> None:
 
 
 def _with_scope(cls) -> None:
-    model = cls.datamodel.obj if cls.datamodel is not None else None
+    model = _model_of(cls)
     if model is not None and is_scoped_model(model) and not cls.__dict__.get("base_filters"):
         cls.base_filters = scoped_base_filters()
 

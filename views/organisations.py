@@ -9,57 +9,51 @@ from app.security.roles import CUSTOMER, VENDOR
 from models.organisations import Customer, Vendor
 from views.base import AppModelApi, AppModelView
 
-ORGANISATION_COLUMNS = ["code", "name", "active"]
-ORGANISATION_LABELS = {
-    "code": _l("Code"),
-    "name": _l("Name"),
-    "active": _l("Active"),
-    "created_at": _l("Created at"),
-    "updated_at": _l("Updated at"),
-}
+COLUMNS = ["code", "name", "active"]
 
 
-class CustomerView(AppModelView):
+class OrganisationView(AppModelView):
+    """Columns shared by the customer and vendor screens."""
+
+    list_columns = search_columns = add_columns = edit_columns = COLUMNS
+    show_columns = [*COLUMNS, "created_at", "updated_at"]
+    label_columns = {
+        "code": _l("Code"),
+        "name": _l("Name"),
+        "active": _l("Active"),
+        "created_at": _l("Created at"),
+        "updated_at": _l("Updated at"),
+    }
+    base_order = ("code", "asc")
+
+
+class OrganisationApi(AppModelApi):
+    list_columns = show_columns = ["id", *COLUMNS]
+    add_columns = edit_columns = search_columns = COLUMNS
+    order_columns = ["code", "name"]
+
+
+class CustomerView(OrganisationView):
     route_base = "/customers"
     datamodel = SQLAInterface(Customer)
     class_permission_name = CUSTOMER
     noun = _l("Customer")
-    list_columns = ORGANISATION_COLUMNS
-    search_columns = ORGANISATION_COLUMNS
-    add_columns = edit_columns = ORGANISATION_COLUMNS
-    show_columns = ORGANISATION_COLUMNS + ["created_at", "updated_at"]
-    label_columns = ORGANISATION_LABELS
-    base_order = ("code", "asc")
 
 
-class VendorView(AppModelView):
+class VendorView(OrganisationView):
     route_base = "/vendors"
     datamodel = SQLAInterface(Vendor)
     class_permission_name = VENDOR
     noun = _l("Service vendor")
-    list_columns = ORGANISATION_COLUMNS
-    search_columns = ORGANISATION_COLUMNS
-    add_columns = edit_columns = ORGANISATION_COLUMNS
-    show_columns = ORGANISATION_COLUMNS + ["created_at", "updated_at"]
-    label_columns = ORGANISATION_LABELS
-    base_order = ("code", "asc")
 
 
-class CustomerApi(AppModelApi):
+class CustomerApi(OrganisationApi):
     resource_name = "customer"
     datamodel = SQLAInterface(Customer)
     class_permission_name = CUSTOMER
-    list_columns = show_columns = ["id", *ORGANISATION_COLUMNS]
-    add_columns = edit_columns = ORGANISATION_COLUMNS
-    order_columns = ["code", "name"]
-    search_columns = ORGANISATION_COLUMNS
 
 
-class VendorApi(AppModelApi):
+class VendorApi(OrganisationApi):
     resource_name = "vendor"
     datamodel = SQLAInterface(Vendor)
     class_permission_name = VENDOR
-    list_columns = show_columns = ["id", *ORGANISATION_COLUMNS]
-    add_columns = edit_columns = ORGANISATION_COLUMNS
-    order_columns = ["code", "name"]
-    search_columns = ORGANISATION_COLUMNS
