@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask import g
 from flask_appbuilder.fieldwidgets import Select2Widget
 from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.security.forms import UserInfoEdit
@@ -80,11 +79,6 @@ class ProfileForm(UserInfoEdit):
 
 
 class ProfileEditView(UserInfoEditView):
-    """Users edit their own name and preferred language."""
+    """Users edit their own name and preferred language (applies from the next page)."""
 
     form: type[DynamicForm] = ProfileForm
-
-    def form_post(self, form: DynamicForm) -> None:
-        super().form_post(form)
-        # The new preference applies from the next page, unless a session choice overrides it.
-        g.user.preferred_language = form.preferred_language.data
