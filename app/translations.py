@@ -20,12 +20,13 @@ SOURCE_DIRS = ("app", "models", "views", "reports", "tasks")
 KEYWORDS = ["_", "gettext", "ngettext:1,2", "lazy_gettext", "_l", "N_"]
 
 
-def pybabel(*args: str) -> None:
+def pybabel(*args: str) -> str:
     command = [sys.executable, "-m", "babel.messages.frontend", *args]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
         sys.stderr.write(result.stdout + result.stderr)
         raise SystemExit(f"pybabel {args[0]} failed with exit code {result.returncode}")
+    return result.stdout + result.stderr
 
 
 def extract() -> None:
@@ -48,13 +49,21 @@ def update() -> None:
     for locale in LOCALES:
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap", "--omit-header")
+            # Keep the header: without it Babel treats the catalog as fuzzy and compile skips it.
+            pybabel(
+                "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale,
+                "--no-wrap", "--ignore-pot-creation-date",
+            )
         else:
             pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap")
 
 
 def compile_catalogs() -> None:
-    pybabel("compile", "--statistics", "-d", str(TRANSLATIONS))
+    output = pybabel("compile", "--statistics", "-d", str(TRANSLATIONS))
+    print(output.strip())
+    # pybabel exits 0 when it skips a fuzzy catalog, leaving a stale .mo behind.
+    if "marked as fuzzy, skipping" in output:
+        raise SystemExit("a catalog is marked fuzzy and was not compiled: fix its header or entries")
 
 
 def main(argv: list[str]) -> None:
