@@ -27,6 +27,10 @@ def register_error_handlers(app: Flask) -> None:
         message = _("This form has expired or did not come from this site. Reload the page and try again.")
         return _error_page(app, message, 400)
 
+    @app.errorhandler(403)
+    def _forbidden(error):
+        return _error_page(app, _("You do not have permission to open this page."), 403)
+
     @app.errorhandler(429)
     def _too_many(error):
         return _error_page(app, _("Too many attempts. Wait a minute and try again."), 429)

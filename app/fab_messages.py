@@ -50,3 +50,14 @@ N_("User(s) exists in the role, cannot delete")
 N_("User(s) exists in the group, cannot delete")
 N_("Edit User Information")
 N_("User information changed")
+
+# Entries FAB's zh catalog has but words wrongly; ours come later in the search
+# order and win. "以开始" reads as "begins with (nothing)"; the integrity error
+# is about duplicates, not missing fields.
+N_("Starts with")
+N_("Ends with")
+N_("Not Starts with")
+N_("Not Ends with")
+N_("Integrity error, probably unique constraint")
+N_("List View Menus")
+N_("Is Active?")

@@ -52,7 +52,7 @@ def update() -> None:
             # Keep the header: without it Babel treats the catalog as fuzzy and compile skips it.
             pybabel(
                 "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale,
-                "--no-wrap", "--ignore-pot-creation-date",
+                "--no-wrap", "--ignore-pot-creation-date", "--no-fuzzy-matching",
             )
         else:
             pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap")

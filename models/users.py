@@ -14,7 +14,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 import models.base  # noqa: F401  (naming convention before FAB's models are mapped)
 from models.organisations import Customer, Vendor
 
-LANGUAGE_CODES = ("zh", "en")
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}  # each in its own language, as switchers show them
+LANGUAGE_CODES = tuple(LANGUAGE_NAMES)
 
 
 class UserAccount(User):

@@ -7,17 +7,11 @@ translated titles, and row scoping for models that declare ``__scope__``.
 from __future__ import annotations
 
 from flask_appbuilder import ModelRestApi, ModelView
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 
+from app.display import LabelledBlankChoices, default_formatters
 from app.security.permissions import ResourcePermissions
 from app.security.scoping import is_scoped_model, scoped_base_filters
-from models.base import UTCDateTime
-
-
-def local_datetime(value) -> str:
-    """A stored UTC time in the business time zone, formatted for the user's locale."""
-    return format_datetime(value) if value is not None else ""
 
 
 def _model_of(cls) -> type | None:
@@ -26,12 +20,10 @@ def _model_of(cls) -> type | None:
     return datamodel.obj if datamodel is not None else None
 
 
-def _with_local_times(cls) -> None:
+def _with_display_formatters(cls) -> None:
     model = _model_of(cls)
-    if model is None:
-        return
-    times = {column.key: local_datetime for column in model.__table__.columns if isinstance(column.type, UTCDateTime)}
-    cls.formatters_columns = {**times, **cls.__dict__.get("formatters_columns", {})}
+    if model is not None:
+        cls.formatters_columns = {**default_formatters(model), **cls.__dict__.get("formatters_columns", {})}
 
 
 def _with_scope(cls) -> None:
@@ -40,10 +32,10 @@ def _with_scope(cls) -> None:
         cls.base_filters = scoped_base_filters()
 
 
-class AppModelView(ResourcePermissions, ModelView):
+class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
     """A generated CRUD screen. Subclasses set datamodel, columns and ``noun``.
 
-    Scoping and local-time formatting of UTC columns are added automatically.
+    Scoping and display formatting (local times, Yes/No) are added automatically.
 
     ``noun`` (a lazy string, e.g. "Customer") builds the translated page titles
     that FAB would otherwise leave in English ("List Customer").
@@ -55,7 +47,7 @@ class AppModelView(ResourcePermissions, ModelView):
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         _with_scope(cls)
-        _with_local_times(cls)
+        _with_display_formatters(cls)
         if cls.noun is not None:
             cls.list_title = _l("%(noun)s list", noun=cls.noun)
             cls.show_title = _l("%(noun)s details", noun=cls.noun)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask_appbuilder.security.sqla.manager import SecurityManager
 
+from app.security.admin_views import GroupView, PermissionOnViewView, RoleView, UserStatsView
 from app.security.user_views import ProfileEditView, UserAccountView
 from models.users import UserAccount
 
@@ -17,6 +18,10 @@ class ServiceDeskSecurityManager(SecurityManager):
     user_model = UserAccount
     userdbmodelview = UserAccountView
     userinfoeditview = ProfileEditView
+    rolemodelview = RoleView
+    groupmodelview = GroupView
+    permissionviewmodelview = PermissionOnViewView
+    userstatschartview = UserStatsView
 
     def register_views(self) -> None:
         super().register_views()

@@ -10,22 +10,27 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
+from app.display import LabelledBlankChoices, blank_if_none, default_formatters, language_name
 from app.security.organisation_rules import check_user_organisation
 from app.security.scoping import scoped_base_filters
-from models.users import LANGUAGE_CODES
+from models.users import LANGUAGE_NAMES, UserAccount
 
 ORGANISATION_FIELDS = ["preferred_language", "vendor", "customer"]
 
 
 def language_choices() -> list[tuple[str, str]]:
-    names = {"zh": "中文", "en": "English"}
-    return [(code, names[code]) for code in LANGUAGE_CODES]
+    return list(LANGUAGE_NAMES.items())
 
 
-class UserAccountView(UserDBModelView):
+class UserAccountView(LabelledBlankChoices, UserDBModelView):
     """Admins' user list: adds language and the vendor/customer the account belongs to."""
 
     base_filters = scoped_base_filters()
+    formatters_columns = {
+        **default_formatters(UserAccount),
+        "preferred_language": language_name,
+        "organisation": blank_if_none,
+    }
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "organisation"]
     add_columns = UserDBModelView.add_columns + ORGANISATION_FIELDS
     edit_columns = UserDBModelView.edit_columns + ORGANISATION_FIELDS

@@ -1,0 +1,65 @@
+"""How values appear on generated screens: per locale, never as raw codes or Python words.
+
+FAB renders booleans as True/False, None as "None", UTC datetimes raw, and a blank
+select option as "__None" (WTForms 3.3 with FAB's empty blank text). Views take
+their formatters from ``default_formatters`` and mix in ``LabelledBlankChoices``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean
+
+from models.base import UTCDateTime
+from models.users import LANGUAGE_NAMES
+
+
+def local_datetime(value) -> str:
+    """A stored UTC time in the business time zone, formatted for the user's locale."""
+    return format_datetime(value) if value is not None else ""
+
+
+def yes_no(value) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+def blank_if_none(value) -> str:
+    return "" if value is None else str(value)
+
+
+def language_name(code: str | None) -> str:
+    return LANGUAGE_NAMES.get(code or "", code or "")
+
+
+def default_formatters(model: type) -> dict[str, Callable[[Any], str]]:
+    """Formatters for every UTC time and boolean column of a model."""
+    formatters: dict[str, Callable[[Any], str]] = {}
+    for column in model.__table__.columns:
+        if isinstance(column.type, UTCDateTime):
+            formatters[column.key] = local_datetime
+        elif isinstance(column.type, Boolean):
+            formatters[column.key] = yes_no
+    return formatters
+
+
+BLANK_CHOICE = _l("(none)")
+
+
+class LabelledBlankChoices:
+    """Give optional select fields a visible, translated blank choice instead of "__None"."""
+
+    def _init_forms(self) -> None:
+        super()._init_forms()
+        for form in (self.add_form, self.edit_form):
+            for name in dir(form):
+                field = getattr(form, name, None)
+                kwargs = getattr(field, "kwargs", None)
+                if isinstance(kwargs, dict) and kwargs.get("allow_blank") and not kwargs.get("blank_text"):
+                    kwargs["blank_text"] = BLANK_CHOICE
