@@ -97,9 +97,9 @@ def setup_command() -> None:
 
 
 def _demo_usernames() -> list[str]:
-    from app.demo import DEMO_ACCOUNTS
+    from app.demo import LOGIN_ACCOUNTS
 
-    return [account.username for account in DEMO_ACCOUNTS]
+    return [account.username for account in LOGIN_ACCOUNTS]
 
 
 @click.command("serve")

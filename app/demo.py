@@ -42,27 +42,32 @@ VENDORS = [
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
-    first_name: str
-    last_name: str
+    first_name: str  # given name (名)
+    last_name: str  # family name (姓)
     role: str
     language: str = "zh"
     vendor_code: str | None = None
     customer_code: str | None = None
+    active: bool = True
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "系统", "管理员", "Admin"),
-    DemoAccount("manager", "王", "建国", "Manager"),
-    DemoAccount("dispatcher", "李", "晓梅", "Dispatcher"),
-    DemoAccount("engineer1", "张", "伟", "Engineer"),
-    DemoAccount("engineer2", "刘", "洋", "Engineer"),
+    DemoAccount("admin", "管理员", "系统", "Admin"),
+    DemoAccount("manager", "建国", "王", "Manager"),
+    DemoAccount("dispatcher", "晓梅", "李", "Dispatcher"),
+    DemoAccount("engineer1", "伟", "张", "Engineer"),
+    DemoAccount("engineer2", "洋", "刘", "Engineer"),
     DemoAccount("engineer3", "David", "Chen", "Engineer", language="en"),
-    DemoAccount("vendor1", "赵", "强", "Vendor", vendor_code="V-SHXX"),
-    DemoAccount("vendor2", "孙", "丽", "Vendor", vendor_code="V-BJHT"),
+    DemoAccount("vendor1", "强", "赵", "Vendor", vendor_code="V-SHXX"),
+    DemoAccount("vendor2", "丽", "孙", "Vendor", vendor_code="V-BJHT"),
     DemoAccount("vendor3", "Tom", "Wong", "Vendor", language="en", vendor_code="V-GZFF"),
-    DemoAccount("customer1", "陈", "静", "Customer", customer_code="C-HZXH"),
+    DemoAccount("customer1", "静", "陈", "Customer", customer_code="C-HZXH"),
     DemoAccount("customer2", "Emma", "Schulz", "Customer", language="en", customer_code="C-SEL"),
+    # People who left: their accounts are disabled, not deleted, so history keeps their names.
+    DemoAccount("engineer_left", "鹏", "周", "Engineer", active=False),
+    DemoAccount("vendor1_left", "军", "吴", "Vendor", vendor_code="V-SHXX", active=False),
 ]
+LOGIN_ACCOUNTS = [account for account in DEMO_ACCOUNTS if account.active]
 
 
 def _add_organisations() -> tuple[dict[str, Customer], dict[str, Vendor]]:
@@ -86,7 +91,7 @@ def _add_accounts(customers: dict[str, Customer], vendors: dict[str, Vendor]) ->
             first_name=account.first_name,
             last_name=account.last_name,
             email=f"{account.username}@demo.servicedesk.cn",
-            active=True,
+            active=account.active,
             roles=[role],
             preferred_language=account.language,
             vendor=vendors.get(account.vendor_code) if account.vendor_code else None,

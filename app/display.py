@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean
 
+from app.security.role_names import role_label
 from models.base import UTCDateTime
 from models.users import LANGUAGE_NAMES
 
@@ -36,6 +37,12 @@ def blank_if_none(value) -> str:
 
 def language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code or "", code or "")
+
+
+def role_labels(roles) -> str:
+    """An account's roles by their translated names, e.g. "调度员、服务工程师"."""
+    separator = _(", ")  # zh: 、
+    return separator.join(role_label(role.name) for role in roles or ())
 
 
 def default_formatters(model: type) -> dict[str, Callable[[Any], str]]:

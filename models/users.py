@@ -36,3 +36,14 @@ class UserAccount(User):
     @property
     def organisation(self) -> Vendor | Customer | None:
         return self.vendor or self.customer
+
+    def get_full_name(self) -> str:
+        """Chinese names read family name first with no space (张伟); others "David Chen"."""
+        first, last = self.first_name or "", self.last_name or ""
+        if _is_cjk(first) and _is_cjk(last):
+            return f"{last}{first}"
+        return f"{first} {last}".strip()
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(text) and all("\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" for char in text)

@@ -1,4 +1,4 @@
-"""Where the test suite's database lives: ``TEST_DATABASE_URL`` or a SQLite file."""
+"""Where the test suite's database lives (``TEST_DATABASE_URL`` or a SQLite file), and emptying it."""
 
 from __future__ import annotations
 
@@ -20,3 +20,20 @@ def test_env(tmp_dir: Path, database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "BUSINESS_TIMEZONE": "Asia/Shanghai",
     }
+
+
+def reset_database(url: str) -> None:
+    """Start from an empty database: drop every table (PostgreSQL) or the file (SQLite)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(parsed.database + suffix).unlink(missing_ok=True)
+        return
+    engine = create_engine(parsed.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()

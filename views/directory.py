@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from app.display import blank_if_none
+from app.display import blank_if_none, role_labels
 from app.security.roles import DIRECTORY
 from models.users import UserAccount
 from views.base import AppModelView
@@ -29,5 +29,5 @@ class DirectoryView(AppModelView):
         "organisation": _l("Organisation"),
         "active": _l("Active"),
     }
-    formatters_columns = {"organisation": blank_if_none}
+    formatters_columns = {"organisation": blank_if_none, "roles": role_labels}
     base_order = ("username", "asc")

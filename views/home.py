@@ -33,7 +33,8 @@ def _role_member(role_name: str) -> Callable[[Any], tuple[ColumnElement[bool], d
 
 
 def _active(model, flag: bool = True):
-    return lambda sm: (model.active.is_(flag), {"_flt_0_active": "y" if flag else "n"})
+    # FAB's boolean filters: index 0 "equal", index 1 "not equal"; its URL value must be "y".
+    return lambda sm: (model.active.is_(flag), {"_flt_0_active" if flag else "_flt_1_active": "y"})
 
 
 def _everything(sm):

@@ -17,10 +17,8 @@ from flask_appbuilder import AppBuilder
 from flask_appbuilder.security.views import ResetMyPasswordView
 
 from app.security.permissions import READ, WRITE
+from app.security.role_names import ADMIN, PUBLIC
 from app.security.user_views import ProfileEditView, UserAccountView
-
-ADMIN = "Admin"
-PUBLIC = "Public"
 
 # Resources (``class_permission_name`` of views and APIs).
 CUSTOMER = "Customer"
@@ -47,6 +45,7 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
     "Customer": {CUSTOMER: READ, DIRECTORY: READ},
 }
 BUILT_IN_ROLES = (ADMIN, *ROLE_GRANTS)
+
 
 
 def permission_pairs(grants: dict[str, str]) -> set[tuple[str, str]]:

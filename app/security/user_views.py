@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired
 
-from app.display import LabelledBlankChoices, blank_if_none, default_formatters, language_name
+from app.display import LabelledBlankChoices, blank_if_none, default_formatters, language_name, role_labels
 from app.security.organisation_rules import check_user_organisation
 from app.security.scoping import scoped_base_filters
 from models.users import LANGUAGE_NAMES, UserAccount
@@ -30,6 +30,7 @@ class UserAccountView(LabelledBlankChoices, UserDBModelView):
         **default_formatters(UserAccount),
         "preferred_language": language_name,
         "organisation": blank_if_none,
+        "roles": role_labels,
     }
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "organisation"]
     add_columns = UserDBModelView.add_columns + ORGANISATION_FIELDS

@@ -15,13 +15,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import reset_database
 from tests.run_backends import postgres_available
-from tests.settings import test_env
+from tests.settings import reset_database, test_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -86,7 +86,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
+def live_server(tmp_path_factory) -> Iterator[str]:
     """Base URL of the real app; the server is stopped at the end, also after a failure."""
     tmp_dir = tmp_path_factory.mktemp("e2e")
     database_url = e2e_database_url(tmp_dir)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from app.demo import DEMO_PASSWORD, LOGIN_ACCOUNTS
 from app.security.roles import ADMIN, ROLE_GRANTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +37,7 @@ def test_setup_migrates_syncs_roles_seeds_and_lists_demo_accounts(fresh_env):
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Demo data loaded" in result.stdout
     assert DEMO_PASSWORD in result.stdout
-    for account in DEMO_ACCOUNTS:
+    for account in LOGIN_ACCOUNTS:
         assert account.username in result.stdout
 
 

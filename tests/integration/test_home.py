@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from app.demo import DEMO_ACCOUNTS
+from app.demo import LOGIN_ACCOUNTS
 from tests.helpers import form_csrf_token
 
 CARD = re.compile(
@@ -34,7 +34,7 @@ def list_record_count(client, href: str) -> int:
     return 0
 
 
-@pytest.mark.parametrize("username", [a.username for a in DEMO_ACCOUNTS])
+@pytest.mark.parametrize("username", [a.username for a in LOGIN_ACCOUNTS])
 def test_every_role_gets_at_least_three_counts_that_match_their_lists(login_as, username):
     client = login_as(username)
     shown = cards(client)
@@ -47,6 +47,7 @@ def test_vendor_counts_cover_only_its_own_organisation(login_as):
     shown = cards(login_as("vendor1"))
     assert shown["My service vendor"][0] == 1
     assert shown["Active accounts of my organisation"][0] == 1
+    assert shown["Disabled accounts of my organisation"][0] == 1  # vendor1_left
 
 
 def test_adding_a_customer_raises_the_active_customers_count(login_as):

@@ -129,6 +129,7 @@ def test_login_page_in_chinese(client):
 
 # Locale selection
 
+
 def is_chinese(html: str) -> bool:
     return "登录" in html or "欢迎" in html
 
@@ -144,7 +145,9 @@ def test_query_parameter_beats_session_preference_and_browser(login_as):
     admin = login_as("admin")  # prefers zh
     admin.get("/lang/zh")
     resp = admin.get("/?_l_=en", headers={"Accept-Language": "zh-CN"})
-    assert "Welcome," in resp.text and not is_chinese(resp.text), "?_l_=en should win over session, user and browser (zh)"
+    assert "Welcome," in resp.text and not is_chinese(resp.text), (
+        "?_l_=en should win over session, user and browser (zh)"
+    )
     assert switcher_label(resp.text) == "English"
 
 

@@ -50,4 +50,6 @@ def test_zh_catalog_has_every_extracted_message():
 
 def test_zh_catalog_is_compiled_after_its_last_change():
     assert ZH_MO.exists(), f"{ZH_MO} is missing: run `make catalogs`"
-    assert ZH_MO.stat().st_mtime >= ZH_PO.stat().st_mtime, f"{ZH_MO.name} is older than {ZH_PO.name}: run `make catalogs`"
+    assert ZH_MO.stat().st_mtime >= ZH_PO.stat().st_mtime, (
+        f"{ZH_MO.name} is older than {ZH_PO.name}: run `make catalogs`"
+    )
