@@ -18,7 +18,7 @@ class OrganisationMixin(TimestampMixin):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"

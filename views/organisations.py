@@ -28,6 +28,7 @@ class OrganisationView(AppModelView):
 
 
 class OrganisationApi(AppModelApi):
+    base_order = ("code", "asc")  # stable pages: LIMIT/OFFSET without ORDER BY may repeat rows
     list_columns = show_columns = ["id", *COLUMNS]
     add_columns = edit_columns = search_columns = COLUMNS
     order_columns = ["code", "name"]

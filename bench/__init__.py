@@ -1,0 +1,1 @@
+"""Benchmarks: measurements against a floor taken in the same run (see README)."""
