@@ -11,12 +11,14 @@ def test_customer_times_show_in_shanghai_time_per_locale(app, login_as):
 
     with app.app_context():
         customer = db.session.query(Customer).filter_by(code="C-SZLH").one()
-        customer.created_at = datetime(2026, 11, 22, 1, 30, tzinfo=UTC)
+        customer.created_at = datetime(2026, 11, 22, 1, 17, 42, tzinfo=UTC)
+        customer.updated_at = datetime(2026, 11, 23, 2, 5, 9, tzinfo=UTC)  # fixed, or "now" could look alike
         db.session.commit()
         pk = customer.id
     client = login_as("manager")
     english = client.get(f"/customers/show/{pk}?_l_=en").text
     chinese = client.get(f"/customers/show/{pk}?_l_=zh").text
-    assert "Nov 22, 2026, 9:30:00" in english  # 01:30 UTC is 09:30 in Shanghai
-    assert "2026年11月22日 09:30:00" in chinese
-    assert "01:30" not in english and "01:30" not in chinese
+    assert "Nov 22, 2026, 9:17:42" in english  # 01:17:42 UTC is 09:17:42 in Shanghai
+    assert "2026年11月22日 09:17:42" in chinese
+    assert "Nov 23, 2026, 10:05:09" in english
+    assert "01:17:42" not in english and "01:17:42" not in chinese  # never the raw UTC time
