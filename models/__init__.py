@@ -3,6 +3,15 @@
 Importing this package maps every model, which Alembic and the app factory need.
 """
 
+from models.assets import Asset, AssetModel  # noqa: F401
 from models.base import Model  # noqa: F401  (first: sets the naming convention)
-from models.organisations import Customer, Vendor  # noqa: F401
+from models.calendars import Calendar, CalendarDay  # noqa: F401
+from models.contracts import Contract, EntitlementCharge  # noqa: F401
+from models.history import ChangeLog  # noqa: F401
+from models.organisations import Contact, Customer, Site, Vendor, VendorContact  # noqa: F401
+from models.reference import Region, Skill  # noqa: F401
+from models.service_catalog import PriorityCell, ServiceCategory  # noqa: F401
+from models.sla import SLA, SLATarget  # noqa: F401
+from models.stock import SparePart, StockLevel, Warehouse  # noqa: F401
+from models.support import EngineerProfile, SupportGroup  # noqa: F401
 from models.users import UserAccount  # noqa: F401

@@ -11,7 +11,7 @@ import sys
 from datetime import UTC, datetime
 
 from flask_appbuilder import Model
-from sqlalchemy import DateTime, func
+from sqlalchemy import Boolean, DateTime, func, true
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -64,4 +64,10 @@ class TimestampMixin:
     )
 
 
-__all__ = ["Model", "NAMING_CONVENTION", "TimestampMixin", "UTCDateTime", "utcnow"]
+class ActiveMixin:
+    """Deactivate, don't delete: inactive rows leave dropdowns and imports, old records keep them."""
+
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
+
+
+__all__ = ["ActiveMixin", "Model", "NAMING_CONVENTION", "TimestampMixin", "UTCDateTime", "utcnow"]

@@ -30,8 +30,8 @@ class UserAccount(User):
     preferred_language: Mapped[str] = mapped_column(String(5), default="zh", server_default="zh")
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
-    vendor: Mapped[Vendor | None] = relationship(Vendor, lazy="joined")
-    customer: Mapped[Customer | None] = relationship(Customer, lazy="joined")
+    vendor: Mapped[Vendor | None] = relationship(Vendor, foreign_keys=[vendor_id], lazy="joined")
+    customer: Mapped[Customer | None] = relationship(Customer, foreign_keys=[customer_id], lazy="joined")
 
     @property
     def organisation(self) -> Vendor | Customer | None:

@@ -1,0 +1,100 @@
+"""Enumerations stored as their code, shown by a translated label — one place for zh/en names.
+
+A member is declared as ``CODE = ("code", _l("Label"))``; the database keeps the
+member name (SQLAlchemy's default for ``Enum(cls)``), screens show ``member.label``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum as SAEnum
+
+
+class LabelledEnum(enum.Enum):
+    def __new__(cls, code: str, label) -> LabelledEnum:
+        member = object.__new__(cls)
+        member._value_ = code
+        member.label = label
+        return member
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.name, str(member.label)) for member in cls]
+
+
+def enum_column(enum_class: type[LabelledEnum]) -> SAEnum:
+    """A portable VARCHAR enum column (no native PostgreSQL type to migrate)."""
+    return SAEnum(enum_class, native_enum=False, length=24, validate_strings=True)
+
+
+class ServiceTier(LabelledEnum):
+    VIP = ("vip", _l("VIP"))
+    GOLD = ("gold", _l("Gold"))
+    STANDARD = ("standard", _l("Standard"))
+
+
+class AssetStatus(LabelledEnum):
+    IN_SERVICE = ("in_service", _l("In service"))
+    IN_REPAIR = ("in_repair", _l("In repair"))
+    IN_STOCK = ("in_stock", _l("In stock"))
+    RETIRED = ("retired", _l("Retired"))
+
+
+class WarrantyStatus(LabelledEnum):
+    IN_WARRANTY = ("in_warranty", _l("In warranty"))
+    EXPIRING = ("expiring", _l("Expiring within 30 days"))
+    EXPIRED = ("expired", _l("Out of warranty"))
+    UNKNOWN = ("unknown", _l("No warranty recorded"))
+
+
+class Priority(LabelledEnum):
+    P1 = ("P1", _l("P1 Critical"))
+    P2 = ("P2", _l("P2 High"))
+    P3 = ("P3", _l("P3 Medium"))
+    P4 = ("P4", _l("P4 Low"))
+
+
+class SupportTier(LabelledEnum):
+    L1 = ("L1", _l("L1 first line"))
+    L2 = ("L2", _l("L2 second line"))
+    L3 = ("L3", _l("L3 third line"))
+
+
+class SLAKind(LabelledEnum):
+    EXTERNAL = ("external", _l("SLA (to customers)"))
+    INTERNAL = ("internal", _l("OLA (vendors and groups)"))
+
+
+class CalendarDayKind(LabelledEnum):
+    HOLIDAY = ("holiday", _l("Holiday"))
+    MAKEUP_WORKDAY = ("makeup_workday", _l("Make-up working day"))
+
+
+class EntitlementKind(LabelledEnum):
+    UNLIMITED = ("unlimited", _l("Unlimited"))
+    REQUESTS = ("requests", _l("Number of requests"))
+    MONEY = ("money", _l("Money balance"))
+
+
+class ChargeMode(LabelledEnum):
+    PER_REQUEST = ("per_request", _l("Fixed charge per request"))
+    TIME_AND_MATERIAL = ("time_and_material", _l("Time and material"))
+
+
+class ContractStatus(LabelledEnum):
+    NOT_STARTED = ("not_started", _l("Not started"))
+    ACTIVE = ("active", _l("Active"))
+    EXHAUSTED = ("exhausted", _l("Entitlement used up"))
+    EXPIRED = ("expired", _l("Expired"))
+
+
+class WarehouseKind(LabelledEnum):
+    CENTRAL = ("central", _l("Central warehouse"))
+    REGIONAL = ("regional", _l("Regional warehouse"))
+    VAN = ("van", _l("Engineer van"))
+    VENDOR = ("vendor", _l("Vendor-held"))
