@@ -18,6 +18,7 @@ from models.enums import CalendarDayKind, enum_column
 
 class Calendar(ActiveMixin, TimestampMixin, Model):
     __tablename__ = "business_calendar"
+    __history__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -36,6 +37,8 @@ class CalendarDay(TimestampMixin, Model):
     """A holiday, or a make-up working day that borrows the hours of a named weekday."""
 
     __tablename__ = "calendar_day"
+    __history__ = True
+    __history_owner__ = ("business_calendar", "calendar_id", "day")
     __table_args__ = (
         UniqueConstraint("calendar_id", "day"),
         CheckConstraint(

@@ -22,6 +22,7 @@ MONEY = Numeric(12, 2)
 
 class Contract(ActiveMixin, TimestampMixin, Model):
     __tablename__ = "contract"
+    __history__ = True
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="end_after_start"),
         CheckConstraint("value >= 0", name="value_not_negative"),

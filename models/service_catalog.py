@@ -62,6 +62,8 @@ class PriorityCell(Model):
     """One cell of the priority matrix: (impact, urgency) → priority. Sixteen rows, edited as a grid."""
 
     __tablename__ = "priority_cell"
+    __history__ = True
+    __history_owner__ = ("priority_matrix", "matrix_id", "cell")
     __table_args__ = (
         UniqueConstraint("impact", "urgency"),
         CheckConstraint("impact BETWEEN 1 AND 4", name="impact_range"),
@@ -72,3 +74,9 @@ class PriorityCell(Model):
     impact: Mapped[int] = mapped_column(Integer)
     urgency: Mapped[int] = mapped_column(Integer)
     priority: Mapped[Priority] = mapped_column(enum_column(Priority))
+
+    matrix_id = 1  # the one matrix, so its history is one timeline
+
+    @property
+    def cell(self) -> str:
+        return f"I{self.impact}U{self.urgency}"

@@ -44,6 +44,7 @@ sla_asset_model = _scope_table("asset_model", "asset_model")
 
 class SLA(ActiveMixin, TimestampMixin, Model):
     __tablename__ = "sla"
+    __history__ = True
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
@@ -74,6 +75,8 @@ class SLATarget(TimestampMixin, Model):
     """Response and resolution targets, in working minutes of the SLA's calendar, for one priority."""
 
     __tablename__ = "sla_target"
+    __history__ = True
+    __history_owner__ = ("sla", "sla_id", "priority")
     __table_args__ = (
         UniqueConstraint("sla_id", "priority"),
         CheckConstraint("response_minutes > 0", name="response_positive"),

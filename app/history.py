@@ -1,0 +1,127 @@
+"""Record every change of tracked catalog records in ``change_log``, whoever makes it.
+
+A model opts in with ``__history__ = True``; a child row may log under its owner
+(``__history_owner__ = ("sla", "sla_id", "P1")`` style, see ``owner_of``) so one
+timeline shows an SLA with its targets. Rows are written in the same transaction
+by ``after_flush`` (the session still knows what changed), through the connection,
+so screens, the API, imports and jobs are all recorded alike. The actor comes from
+``session.info["actor_id"]`` (set per request) or ``session.info["actor_label"]``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.history import ChangeLog
+
+IGNORED = {"created_at", "updated_at"}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe, readable form of a column value or related object."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Enum):
+        return value.name
+    if isinstance(value, (Decimal, date, datetime)):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return str(value)
+
+
+def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
+    state = inspect(obj)
+    changes: dict[str, list[Any]] = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in IGNORED or attr.key == "id":
+            continue
+        history = state.attrs[attr.key].history
+        if action == "create":
+            value = getattr(obj, attr.key)
+            if value is not None:
+                changes[attr.key] = [None, _plain(value)]
+        elif action == "delete":
+            changes[attr.key] = [_plain(getattr(obj, attr.key)), None]
+        elif history.has_changes():
+            old = history.deleted[0] if history.deleted else None
+            new = history.added[0] if history.added else None
+            if _plain(old) != _plain(new):
+                changes[attr.key] = [_plain(old), _plain(new)]
+    for rel in state.mapper.relationships:
+        if not rel.uselist or rel.secondary is None or action != "update":
+            continue
+        history = state.attrs[rel.key].history
+        if history.added or history.deleted:
+            unchanged = [_plain(item) for item in history.unchanged]
+            old = unchanged + [_plain(item) for item in history.deleted]
+            new = unchanged + [_plain(item) for item in history.added]
+            changes[rel.key] = [sorted(map(str, old)), sorted(map(str, new))]
+    return changes
+
+
+def owner_of(obj: Any) -> tuple[str, int, str]:
+    """(entity, id, prefix) under which a change of ``obj`` is logged."""
+    owner = getattr(obj, "__history_owner__", None)
+    if owner is None:
+        return obj.__tablename__, obj.id, ""
+    entity, fk_attribute, prefix_attribute = owner
+    prefix = _plain(getattr(obj, prefix_attribute)) if prefix_attribute else ""
+    return entity, getattr(obj, fk_attribute), f"{prefix}." if prefix else ""
+
+
+def _record(session: Session, flush_context) -> None:
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            if not getattr(obj, "__history__", False):
+                continue
+            if action == "update" and not session.is_modified(obj, include_collections=True):
+                continue
+            changes = _changes(obj, action)
+            if not changes:
+                continue
+            entity, entity_id, prefix = owner_of(obj)
+            if entity_id is None:
+                continue
+            rows.append(
+                {
+                    "entity": entity,
+                    "entity_id": entity_id,
+                    "action": action if not prefix else "update",
+                    "changes": {f"{prefix}{key}": value for key, value in changes.items()},
+                    "actor_id": session.info.get("actor_id"),
+                    "actor_label": session.info.get("actor_label"),
+                    "changed_at": utcnow(),
+                }
+            )
+    if rows:
+        session.connection().execute(insert(ChangeLog), rows)
+
+
+def record_request_actor(app) -> None:
+    """Changes made during a request are attributed to its logged-in user."""
+    from flask import g
+
+    from app.extensions import db
+
+    @app.before_request
+    def _actor() -> None:
+        user = getattr(g, "user", None)
+        if getattr(user, "is_authenticated", False):
+            db.session.info["actor_id"] = user.id
+
+
+def install(session_factory) -> None:
+    """Listen on the app's session (idempotent: safe when several apps share the class)."""
+    if not event.contains(session_factory, "after_flush", _record):
+        event.listen(session_factory, "after_flush", _record)

@@ -1,0 +1,72 @@
+"""Changes to tracked catalog records are recorded: who, when, old, new — from any path."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+
+def history(session, entity, entity_id):
+    from models.history import ChangeLog
+
+    stmt = select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
+    return session.execute(stmt.order_by(ChangeLog.id)).scalars().all()
+
+
+def make_sla(session):
+    from models.calendars import Calendar
+    from models.enums import Priority
+    from models.sla import SLA, SLATarget
+
+    calendar = Calendar(name="测试日历", timezone="Asia/Shanghai", weekly_hours={"0": [["09:00", "18:00"]]})
+    sla = SLA(name="测试SLA", calendar=calendar)
+    sla.targets = [SLATarget(priority=Priority.P1, response_minutes=15, resolution_minutes=240)]
+    session.add(sla)
+    session.commit()
+    return sla
+
+
+def test_creating_and_editing_an_sla_records_old_and_new_values_with_the_actor(app):
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.info["actor_label"] = "test"
+        sla = make_sla(db.session)
+        sla.targets[0].resolution_minutes = 180
+        sla.name = "测试SLA（修订）"
+        db.session.commit()
+        rows = history(db.session, "sla", sla.id)
+    actions = [row.action for row in rows]
+    assert actions[0] == "create"
+    changes = {key: value for row in rows[1:] for key, value in row.changes.items()}
+    assert changes["name"] == ["测试SLA", "测试SLA（修订）"]
+    assert changes["P1.resolution_minutes"] == [240, 180]
+    assert all(row.actor_label == "test" for row in rows)
+
+
+def test_calendar_day_changes_appear_on_the_calendar_timeline(app):
+    from app.extensions import db
+    from models.calendars import Calendar, CalendarDay
+    from models.enums import CalendarDayKind
+
+    with app.app_context():
+        calendar = Calendar(name="历史日历", timezone="Asia/Shanghai", weekly_hours={})
+        db.session.add(calendar)
+        db.session.commit()
+        calendar.days.append(CalendarDay(day=date(2026, 10, 1), kind=CalendarDayKind.HOLIDAY, name="国庆节"))
+        db.session.commit()
+        rows = history(db.session, "business_calendar", calendar.id)
+    assert any("2026-10-01.kind" in row.changes for row in rows)
+
+
+def test_untracked_models_write_no_history(app):
+    from app.extensions import db
+    from models.history import ChangeLog
+    from models.reference import Region
+
+    with app.app_context():
+        before = db.session.query(ChangeLog).count()
+        db.session.add(Region(code="R-X", name="测试区域"))
+        db.session.commit()
+        assert db.session.query(ChangeLog).count() == before
