@@ -49,7 +49,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
         protect_cookie_api_writes(app, csrf)
 
     history.install(db.session)
-    history.record_request_actor(app)
+    history.init_app(app)
     errors.register_error_handlers(app)
     formatting.register_filters(app)
     cli.register(app)

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, Numeric
+from sqlalchemy import Enum as SAEnum
 
 from app.security.role_names import role_label
 from models.base import UTCDateTime
@@ -45,14 +46,26 @@ def role_labels(roles) -> str:
     return separator.join(role_label(role.name) for role in roles or ())
 
 
+def enum_label(member) -> str:
+    return "" if member is None else str(getattr(member, "label", member))
+
+
+def decimal(value) -> str:
+    return "" if value is None else format_decimal(value, format="#,##0.00")
+
+
 def default_formatters(model: type) -> dict[str, Callable[[Any], str]]:
-    """Formatters for every UTC time and boolean column of a model."""
+    """Formatters for every UTC time, boolean, enum and decimal column of a model."""
     formatters: dict[str, Callable[[Any], str]] = {}
     for column in model.__table__.columns:
         if isinstance(column.type, UTCDateTime):
             formatters[column.key] = local_datetime
         elif isinstance(column.type, Boolean):
             formatters[column.key] = yes_no
+        elif isinstance(column.type, SAEnum):
+            formatters[column.key] = enum_label
+        elif isinstance(column.type, Numeric):
+            formatters[column.key] = decimal
     return formatters
 
 

@@ -10,6 +10,7 @@ so screens, the API, imports and jobs are all recorded alike. The actor comes fr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -108,9 +109,36 @@ def _record(session: Session, flush_context) -> None:
         session.connection().execute(insert(ChangeLog), rows)
 
 
-def record_request_actor(app) -> None:
-    """Changes made during a request are attributed to its logged-in user."""
+def entries_for(session: Session, entity: str, entity_id: int, limit: int = 200) -> list[ChangeLog]:
+    """The newest changes of one record (with its owned rows), for its show page."""
+    from sqlalchemy import select
+
+    stmt = select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
+    return list(session.execute(stmt.order_by(ChangeLog.id.desc()).limit(limit)).scalars())
+
+
+@dataclass(frozen=True)
+class Entry:
+    changed_at: datetime
+    actor_name: str
+    action: str
+    changes: dict[str, list[Any]]
+
+
+def _actor_names(session: Session, rows: list[ChangeLog]) -> dict[int, str]:
+    from models.users import UserAccount
+
+    ids = {row.actor_id for row in rows if row.actor_id}
+    if not ids:
+        return {}
+    users = session.query(UserAccount).filter(UserAccount.id.in_(ids)).all()
+    return {user.id: user.get_full_name() for user in users}
+
+
+def init_app(app) -> None:
+    """Attribute request changes to the logged-in user; give show pages ``change_history``."""
     from flask import g
+    from flask_babel import gettext
 
     from app.extensions import db
 
@@ -119,6 +147,17 @@ def record_request_actor(app) -> None:
         user = getattr(g, "user", None)
         if getattr(user, "is_authenticated", False):
             db.session.info["actor_id"] = user.id
+
+    def change_history(entity: str, entity_id) -> list[Entry]:
+        rows = entries_for(db.session, entity, int(entity_id))
+        names = _actor_names(db.session, rows)
+        system = gettext("System")
+        return [
+            Entry(row.changed_at, names.get(row.actor_id) or row.actor_label or system, row.action, row.changes)
+            for row in rows
+        ]
+
+    app.jinja_env.globals["change_history"] = change_history
 
 
 def install(session_factory) -> None:

@@ -1,4 +1,8 @@
-"""FAB views and REST APIs; ``register`` adds them all to an AppBuilder."""
+"""FAB views and REST APIs. ``register`` asks each area's module to add its own.
+
+Each module exposes ``register(appbuilder)``; menu categories are declared here
+so their order and labels are in one place.
+"""
 
 from __future__ import annotations
 
@@ -6,26 +10,28 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
+CATALOGS = "Catalogs"
+CATEGORY_LABELS = {CATALOGS: (_l("Catalogs"), "fa-book")}
+
+
+def add_to_menu(appbuilder: AppBuilder, view, name: str, label, icon: str, category: str = CATALOGS) -> None:
+    """Add a view under a menu category declared in CATEGORY_LABELS."""
+    category_label, category_icon = CATEGORY_LABELS[category]
+    appbuilder.add_view(
+        view,
+        name,
+        label=label,
+        icon=icon,
+        category=category,
+        category_label=category_label,
+        category_icon=category_icon,
+    )
+
 
 def register(app: Flask, appbuilder: AppBuilder) -> None:
-    from views.directory import DirectoryView
+    from views import customers, directory, organisations
     from views.health import bp as health_bp
-    from views.organisations import CustomerApi, CustomerView, VendorApi, VendorView
 
-    catalogs = _l("Catalogs")
-    appbuilder.add_view(
-        CustomerView,
-        "Customers",
-        label=_l("Customers"),
-        icon="fa-building",
-        category="Catalogs",
-        category_label=catalogs,
-        category_icon="fa-book",
-    )
-    appbuilder.add_view(
-        VendorView, "Service vendors", label=_l("Service vendors"), icon="fa-truck", category="Catalogs"
-    )
-    appbuilder.add_view(DirectoryView, "Directory", label=_l("Directory"), icon="fa-address-book", category="Catalogs")
-    appbuilder.add_api(CustomerApi)
-    appbuilder.add_api(VendorApi)
+    for module in (customers, organisations, directory):
+        module.register(appbuilder)
     app.register_blueprint(health_bp)

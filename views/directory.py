@@ -31,3 +31,9 @@ class DirectoryView(AppModelView):
     }
     formatters_columns = {"organisation": blank_if_none, "roles": role_labels}
     base_order = ("username", "asc")
+
+
+def register(appbuilder) -> None:
+    from views import add_to_menu
+
+    add_to_menu(appbuilder, DirectoryView, "Directory", _l("Directory"), "fa-address-book")

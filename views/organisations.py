@@ -1,12 +1,12 @@
-"""Customer and service-vendor screens and APIs (minimal; the catalogs issue extends them)."""
+"""Service-vendor screens and APIs (customers: views/customers.py)."""
 
 from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
 
-from app.security.roles import CUSTOMER, VENDOR
-from models.organisations import Customer, Vendor
+from app.security.roles import VENDOR
+from models.organisations import Vendor
 from views.base import AppModelApi, AppModelView
 
 COLUMNS = ["code", "name", "active"]
@@ -34,13 +34,6 @@ class OrganisationApi(AppModelApi):
     order_columns = ["code", "name"]
 
 
-class CustomerView(OrganisationView):
-    route_base = "/customers"
-    datamodel = SQLAInterface(Customer)
-    class_permission_name = CUSTOMER
-    noun = _l("Customer")
-
-
 class VendorView(OrganisationView):
     route_base = "/vendors"
     datamodel = SQLAInterface(Vendor)
@@ -48,13 +41,14 @@ class VendorView(OrganisationView):
     noun = _l("Service vendor")
 
 
-class CustomerApi(OrganisationApi):
-    resource_name = "customer"
-    datamodel = SQLAInterface(Customer)
-    class_permission_name = CUSTOMER
-
-
 class VendorApi(OrganisationApi):
     resource_name = "vendor"
     datamodel = SQLAInterface(Vendor)
     class_permission_name = VENDOR
+
+
+def register(appbuilder) -> None:
+    from views import add_to_menu
+
+    add_to_menu(appbuilder, VendorView, "Service vendors", _l("Service vendors"), "fa-truck")
+    appbuilder.add_api(VendorApi)

@@ -38,6 +38,7 @@ RW_METHODS: dict[str, str] = {
     "put": WRITE,
     # Plain views expose one page
     "index": READ,
+    "export": READ,
 }
 
 

@@ -48,12 +48,14 @@ def test_form_post_with_csrf_token_saves(app, login_as):
 def test_cookie_authenticated_api_write_needs_the_csrf_header(app, login_as):
     client = login_as("admin")
     before = customer_count(app)
-    refused = client.post("/api/v1/customer/", json={"code": "C-API", "name": "接口客户", "active": True})
+    refused = client.post(
+        "/api/v1/customer/", json={"code": "C-API", "name": "接口客户", "active": True, "service_tier": "standard"}
+    )
     assert refused.status_code == 400
     assert customer_count(app) == before
     accepted = client.post(
         "/api/v1/customer/",
-        json={"code": "C-API", "name": "接口客户", "active": True},
+        json={"code": "C-API", "name": "接口客户", "active": True, "service_tier": "standard"},
         headers={"X-CSRFToken": csrf_token(client)},
     )
     assert accepted.status_code == 201, accepted.text
@@ -64,7 +66,7 @@ def test_bearer_token_api_write_needs_no_csrf_header(app, client):
     token = api_token(client).get_json()["access_token"]
     resp = client.post(
         "/api/v1/customer/",
-        json={"code": "C-JWT", "name": "令牌客户", "active": True},
+        json={"code": "C-JWT", "name": "令牌客户", "active": True, "service_tier": "standard"},
         headers={"Authorization": f"Bearer {token}"},
     )
     assert resp.status_code == 201, resp.text

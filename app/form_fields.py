@@ -1,0 +1,43 @@
+"""Form pieces the generated screens need beyond FAB's defaults.
+
+- ``LabelledEnumField``: FAB's enum select shows raw values; ours shows translated labels.
+- ``ActiveOrCurrent``: dropdowns offer active rows only, plus the value the edited
+  record already has, so editing an old record never silently drops a reference
+  to a since-deactivated row.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder.fields import EnumField
+from flask_appbuilder.models.filters import BaseFilter
+from sqlalchemy import or_
+
+
+class LabelledEnumField(EnumField):
+    def __init__(self, enum_class, *args, **kwargs) -> None:
+        super().__init__(enum_class, list(enum_class.__members__), *args, **kwargs)
+        self.choices = [(name, str(member.label)) for name, member in enum_class.__members__.items()]
+
+
+class ActiveOrCurrent(BaseFilter):
+    """Related rows that are active, or that the record being edited refers to now.
+
+    ``value`` is ``(parent_model, relation_name)``; the edited record's id is the
+    ``pk`` of the current URL (FAB's edit route).
+    """
+
+    name = "Active or current"
+
+    def apply(self, query, value):
+        parent_model, relation = value
+        condition = self.model.active.is_(True)
+        pk = request.view_args.get("pk") if request and request.view_args else None
+        if pk is not None:
+            parent = query.session.get(parent_model, pk)
+            current = getattr(parent, relation, None) if parent is not None else None
+            related = current if isinstance(current, list) else [current] if current is not None else []
+            ids = [row.id for row in related]
+            if ids:
+                condition = or_(condition, self.model.id.in_(ids))
+        return query.filter(condition)
