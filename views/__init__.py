@@ -10,11 +10,19 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from flask_babel import lazy_gettext as _l
 
-CATALOGS = "Catalogs"
-CATEGORY_LABELS = {CATALOGS: (_l("Catalogs"), "fa-book")}
+CUSTOMERS = "Customers"
+SERVICE_SETTINGS = "Service settings"
+RESOURCES = "Resources"
+IMPORTS = "Import data"
+CATEGORY_LABELS = {
+    CUSTOMERS: (_l("Customers & assets"), "fa-building"),
+    SERVICE_SETTINGS: (_l("Service settings"), "fa-sliders"),
+    RESOURCES: (_l("Resources"), "fa-users"),
+    IMPORTS: (_l("Import data"), "fa-upload"),
+}
 
 
-def add_to_menu(appbuilder: AppBuilder, view, name: str, label, icon: str, category: str = CATALOGS) -> None:
+def add_to_menu(appbuilder: AppBuilder, view, name: str, label, icon: str, category: str) -> None:
     """Add a view under a menu category declared in CATEGORY_LABELS."""
     category_label, category_icon = CATEGORY_LABELS[category]
     appbuilder.add_view(

@@ -139,10 +139,10 @@ class SiteApi(AppModelApi):
 
 
 def register(appbuilder) -> None:
-    from views import add_to_menu
+    from views import CUSTOMERS, add_to_menu
 
-    add_to_menu(appbuilder, CustomerView, "Customers", _l("Customers"), "fa-building")
-    add_to_menu(appbuilder, ContactView, "Contacts", _l("Contacts"), "fa-id-card")
-    add_to_menu(appbuilder, SiteView, "Sites", _l("Sites"), "fa-map-marker")
+    add_to_menu(appbuilder, CustomerView, "Customers", _l("Customers"), "fa-building", CUSTOMERS)
+    add_to_menu(appbuilder, ContactView, "Contacts", _l("Contacts"), "fa-id-card", CUSTOMERS)
+    add_to_menu(appbuilder, SiteView, "Sites", _l("Sites"), "fa-map-marker", CUSTOMERS)
     for api in (CustomerApi, ContactApi, SiteApi):
         appbuilder.add_api(api)

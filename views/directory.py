@@ -34,6 +34,6 @@ class DirectoryView(AppModelView):
 
 
 def register(appbuilder) -> None:
-    from views import add_to_menu
+    from views import RESOURCES, add_to_menu
 
-    add_to_menu(appbuilder, DirectoryView, "Directory", _l("Directory"), "fa-address-book")
+    add_to_menu(appbuilder, DirectoryView, "Directory", _l("Directory"), "fa-address-book", RESOURCES)

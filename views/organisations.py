@@ -48,7 +48,7 @@ class VendorApi(OrganisationApi):
 
 
 def register(appbuilder) -> None:
-    from views import add_to_menu
+    from views import RESOURCES, add_to_menu
 
-    add_to_menu(appbuilder, VendorView, "Service vendors", _l("Service vendors"), "fa-truck")
+    add_to_menu(appbuilder, VendorView, "Service vendors", _l("Service vendors"), "fa-truck", RESOURCES)
     appbuilder.add_api(VendorApi)

@@ -21,9 +21,18 @@ from app.security.role_names import ADMIN, PUBLIC
 from app.security.user_views import ProfileEditView, UserAccountView
 
 # Resources (``class_permission_name`` of views and APIs).
-CUSTOMER = "Customer"
-VENDOR = "Vendor"
+CUSTOMER = "Customer"  # customers, contacts, sites
+VENDOR = "Vendor"  # service vendors and their contacts
 DIRECTORY = "Directory"
+ASSET = "Asset"  # asset models and assets
+REFERENCE = "Reference"  # regions and skills
+SERVICE_CATALOG = "ServiceCatalog"  # service categories and the priority matrix
+CALENDAR = "Calendar"  # business calendars and their days
+SLA = "SLA"  # SLAs/OLAs and their targets
+CONTRACT = "Contract"  # contracts and entitlement charges
+SUPPORT = "Support"  # support groups and engineer profiles
+STOCK = "Stock"  # warehouses, spare parts, stock levels
+CATALOG_IMPORT = "CatalogImport"  # CSV/XLSX/iCalendar imports (Admin only)
 
 # Pages every logged-in user needs: their profile, its edit form, their own password.
 SELF_SERVICE: tuple[tuple[str, str], ...] = (
@@ -36,13 +45,16 @@ SELF_SERVICE: tuple[tuple[str, str], ...] = (
     ("can_this_form_post", ResetMyPasswordView.__name__),
 )
 
+STAFF_READS = (CUSTOMER, VENDOR, DIRECTORY, ASSET, REFERENCE, SERVICE_CATALOG, CALENDAR, SLA, CONTRACT, SUPPORT, STOCK)
+
 ROLE_GRANTS: dict[str, dict[str, str]] = {
-    "Manager": {CUSTOMER: READ, VENDOR: READ, DIRECTORY: READ},
-    "Dispatcher": {CUSTOMER: READ, VENDOR: READ, DIRECTORY: READ},
-    "Engineer": {CUSTOMER: READ, VENDOR: READ, DIRECTORY: READ},
+    # Catalogs are configured by admins (who hold every permission); staff read them.
+    "Manager": dict.fromkeys(STAFF_READS, READ),
+    "Dispatcher": dict.fromkeys(STAFF_READS, READ),
+    "Engineer": dict.fromkeys(STAFF_READS, READ),
     # Outside organisations: rows are scoped to their own organisation.
-    "Vendor": {VENDOR: READ, DIRECTORY: READ},
-    "Customer": {CUSTOMER: READ, DIRECTORY: READ},
+    "Vendor": {VENDOR: READ, DIRECTORY: READ, STOCK: READ},
+    "Customer": {CUSTOMER: READ, DIRECTORY: READ, ASSET: READ, CONTRACT: READ},
 }
 BUILT_IN_ROLES = (ADMIN, *ROLE_GRANTS)
 
