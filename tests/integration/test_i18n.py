@@ -187,7 +187,7 @@ def test_anonymous_login_page_follows_browser_then_chinese(client, accept_langua
 def test_fresh_clone_has_compiled_catalog_used_by_pages(login_as, translated):
     """*.mo files are not committed: `make catalogs` must have built the one pages use."""
     assert ZH_MO.exists(), f"{ZH_MO} is missing: run `make catalogs`"
-    expected = translated.get("Catalogs")
-    assert expected, "the zh catalog has no translation for the 'Catalogs' menu"
+    expected = translated.get("Active customers")
+    assert expected, "the zh catalog has no translation for the 'Active customers' card"
     html = login_as("admin").get("/?_l_=zh").text
-    assert expected in html, f"the zh landing page does not show {expected} for the 'Catalogs' menu"
+    assert expected in html, f"the zh landing page does not show {expected} for the 'Active customers' card"
