@@ -14,7 +14,8 @@ from app.demo_data.sla import GOLD_SLA, MEDICAL_SLA, STANDARD_SLA, VIP_SLA
 D = Decimal
 
 # kind: UNLIMITED, REQUESTS, MONEY (EntitlementKind names); mode: PER_REQUEST, TIME_AND_MATERIAL
-CONTRACT_PLANS: list[tuple[str, str, str, int, int, Decimal, int | Decimal | None, str | None, Decimal | None, float]] = [
+Plan = tuple[str, str, str, int, int, Decimal, int | Decimal | None, str | None, Decimal | None, float]
+CONTRACT_PLANS: list[Plan] = [
     ("C-HZXH", GOLD_SLA, "REQUESTS", -200, 12, D("120000"), 60, None, None, 0.55),
     ("C-SZLH", STANDARD_SLA, "MONEY", -90, 12, D("80000"), D("80000"), "PER_REQUEST", D("600"), 0.35),
     ("C-GZZJ", GOLD_SLA, "UNLIMITED", -300, 24, D("360000"), None, None, None, 0),

@@ -17,26 +17,28 @@ VAN_GROUPS = {"PRN", "DSK", "NET", "SRV"}
 VENDOR_GROUPS = {"PRN", "DSK", "UPS"}
 
 D = Decimal
+SERVERS = ["srv_huawei", "srv_dell", "srv_lenovo"]  # asset model keys (assets.py)
+SWITCHES = ["sw_huawei", "sw_cisco", "nm_cisco"]
 
 # (part number, name, unit, unit cost, safety stock, reorder quantity, serialized, returnable, model keys)
 # The part number's middle group (SRV, PRN, NET, UPS, CAM, DSK) says what it belongs to.
 SPARE_PARTS: list[tuple[str, str, str, Decimal, int, int, bool, bool, list[str]]] = [
     # 服务器
-    ("SP-SRV-001", "服务器内存 32GB DDR4-3200 RDIMM", "条", D("1350.00"), 10, 20, True, True, ["srv_huawei", "srv_dell", "srv_lenovo"]),
-    ("SP-SRV-002", "服务器内存 64GB DDR4-3200 RDIMM", "条", D("2680.00"), 6, 10, True, True, ["srv_huawei", "srv_dell", "srv_lenovo"]),
-    ("SP-SRV-003", "SAS硬盘 2.4TB 10K 2.5英寸", "块", D("2150.00"), 8, 16, True, True, ["srv_huawei", "srv_dell", "srv_lenovo"]),
-    ("SP-SRV-004", "SATA固态硬盘 960GB 读密集型", "块", D("1680.00"), 8, 12, True, True, ["srv_huawei", "srv_dell", "srv_lenovo"]),
+    ("SP-SRV-001", "服务器内存 32GB DDR4-3200 RDIMM", "条", D("1350.00"), 10, 20, True, True, SERVERS),
+    ("SP-SRV-002", "服务器内存 64GB DDR4-3200 RDIMM", "条", D("2680.00"), 6, 10, True, True, SERVERS),
+    ("SP-SRV-003", "SAS硬盘 2.4TB 10K 2.5英寸", "块", D("2150.00"), 8, 16, True, True, SERVERS),
+    ("SP-SRV-004", "SATA固态硬盘 960GB 读密集型", "块", D("1680.00"), 8, 12, True, True, SERVERS),
     ("SP-SRV-005", "NVMe固态硬盘 3.84TB U.2", "块", D("6200.00"), 2, 4, True, True, ["srv_huawei", "srv_dell"]),
     ("SP-SRV-006", "华为服务器电源模块 900W", "个", D("1450.00"), 4, 6, True, True, ["srv_huawei", "psu_huawei"]),
     ("SP-SRV-007", "Dell服务器电源 1400W", "个", D("1880.00"), 4, 6, True, True, ["srv_dell"]),
     ("SP-SRV-008", "联想服务器电源 1100W", "个", D("1620.00"), 3, 5, True, True, ["srv_lenovo"]),
     ("SP-SRV-009", "Dell PERC H755 阵列卡", "块", D("4300.00"), 2, 3, True, True, ["srv_dell", "raid_dell"]),
-    ("SP-SRV-010", "阵列卡超级电容", "个", D("680.00"), 4, 6, False, True, ["srv_huawei", "srv_dell", "srv_lenovo", "raid_dell"]),
-    ("SP-SRV-011", "服务器风扇模组", "个", D("420.00"), 6, 10, False, True, ["srv_huawei", "srv_dell", "srv_lenovo"]),
+    ("SP-SRV-010", "阵列卡超级电容", "个", D("680.00"), 4, 6, False, True, [*SERVERS, "raid_dell"]),
+    ("SP-SRV-011", "服务器风扇模组", "个", D("420.00"), 6, 10, False, True, SERVERS),
     ("SP-SRV-012", "华为 2288H V6 主板", "块", D("12800.00"), 1, 1, True, True, ["srv_huawei"]),
     ("SP-SRV-013", "Dell R750 主板", "块", D("13500.00"), 1, 1, True, True, ["srv_dell"]),
-    ("SP-SRV-014", "25GE双口网卡（SFP28）", "块", D("2380.00"), 3, 4, True, True, ["srv_huawei", "srv_dell", "srv_lenovo"]),
-    ("SP-SRV-015", "服务器导轨套件", "套", D("360.00"), 4, 6, False, False, ["srv_huawei", "srv_dell", "srv_lenovo"]),
+    ("SP-SRV-014", "25GE双口网卡（SFP28）", "块", D("2380.00"), 3, 4, True, True, SERVERS),
+    ("SP-SRV-015", "服务器导轨套件", "套", D("360.00"), 4, 6, False, False, SERVERS),
     # 打印机
     ("SP-PRN-001", "HP 77A 黑色硒鼓 CF277A", "个", D("680.00"), 20, 40, False, False, ["prn_hp_mono"]),
     ("SP-PRN-002", "HP 212A 黑色硒鼓 W2120A", "个", D("1250.00"), 8, 12, False, False, ["prn_hp_color"]),
@@ -52,9 +54,9 @@ SPARE_PARTS: list[tuple[str, str, str, Decimal, int, int, bool, bool, list[str]]
     ("SP-PRN-012", "理光 纸盒分页器", "个", D("95.00"), 10, 20, False, False, ["mfp_ricoh"]),
     ("SP-PRN-013", "打印机网络接口板", "块", D("560.00"), 3, 5, True, True, ["prn_hp_mono", "prn_hp_color"]),
     # 网络设备
-    ("SP-NET-001", "10G SFP+ 多模光模块 300m", "个", D("180.00"), 30, 50, True, True, ["sw_huawei", "sw_cisco", "nm_cisco"]),
-    ("SP-NET-002", "10G SFP+ 单模光模块 10km", "个", D("320.00"), 20, 30, True, True, ["sw_huawei", "sw_cisco", "nm_cisco"]),
-    ("SP-NET-003", "25G SFP28 多模光模块", "个", D("560.00"), 10, 20, True, True, ["sw_huawei", "srv_huawei", "srv_dell"]),
+    ("SP-NET-001", "10G SFP+ 多模光模块 300m", "个", D("180.00"), 30, 50, True, True, SWITCHES),
+    ("SP-NET-002", "10G SFP+ 单模光模块 10km", "个", D("320.00"), 20, 30, True, True, SWITCHES),
+    ("SP-NET-003", "25G SFP28 多模光模块", "个", D("560.00"), 10, 20, True, True, ["sw_huawei", *SERVERS[:2]]),
     ("SP-NET-004", "千兆电口模块 SFP-GE-T", "个", D("260.00"), 10, 20, True, True, ["sw_huawei", "sw_cisco"]),
     ("SP-NET-005", "华为交换机电源模块 150W", "个", D("980.00"), 4, 6, True, True, ["sw_huawei"]),
     ("SP-NET-006", "Cisco 9300 电源 715W", "个", D("3200.00"), 2, 4, True, True, ["sw_cisco"]),

@@ -23,7 +23,6 @@ class SLASpec:
     is_default: bool = False
     scope_tiers: list[str] = field(default_factory=list)  # ServiceTier member names
     scope_medical: bool = False  # scope_customers: every customer in the medical industry
-    scope_categories: list[str] = field(default_factory=list)  # top-level category names (children included)
 
 
 STANDARD_SLA = "标准SLA"
