@@ -50,6 +50,22 @@ def enum_label(member) -> str:
     return "" if member is None else str(getattr(member, "label", member))
 
 
+def enum_labeller(enum_class) -> Callable[[Any], str]:
+    """Show an enum by its label, whether FAB hands over the member, its code or its name."""
+
+    def label(value) -> str:
+        if value is None or value == "":
+            return ""
+        if isinstance(value, enum_class):
+            return enum_label(value)
+        for member in enum_class:
+            if value in (member.value, member.name):
+                return str(member.label)
+        return str(value)
+
+    return label
+
+
 def decimal(value) -> str:
     return "" if value is None else format_decimal(value, format="#,##0.00")
 
@@ -62,8 +78,8 @@ def default_formatters(model: type) -> dict[str, Callable[[Any], str]]:
             formatters[column.key] = local_datetime
         elif isinstance(column.type, Boolean):
             formatters[column.key] = yes_no
-        elif isinstance(column.type, SAEnum):
-            formatters[column.key] = enum_label
+        elif isinstance(column.type, SAEnum) and column.type.enum_class is not None:
+            formatters[column.key] = enum_labeller(column.type.enum_class)
         elif isinstance(column.type, Numeric):
             formatters[column.key] = decimal
     return formatters
@@ -83,3 +99,8 @@ class LabelledBlankChoices:
                 kwargs = getattr(field, "kwargs", None)
                 if isinstance(kwargs, dict) and kwargs.get("allow_blank") and not kwargs.get("blank_text"):
                     kwargs["blank_text"] = BLANK_CHOICE
+
+
+def joined_names(rows) -> str:
+    """A list of related rows as "华东、华北" (zh) or "East China, North China" (en)."""
+    return _(", ").join(str(row) for row in rows or ())

@@ -50,7 +50,7 @@ class Customer(OrganisationMixin, Model):
 
     region: Mapped[Region | None] = relationship(Region, lazy="joined")
     account_manager: Mapped[UserAccount | None] = relationship(
-        "UserAccount", foreign_keys=[account_manager_id], lazy="joined"
+        "UserAccount", foreign_keys=[account_manager_id], lazy="selectin"
     )
     contacts: Mapped[list[Contact]] = relationship(back_populates="customer", order_by="Contact.name")
     sites: Mapped[list[Site]] = relationship(back_populates="customer", order_by="Site.name")
@@ -93,7 +93,7 @@ class Site(ActiveMixin, TimestampMixin, Model):
 
     customer: Mapped[Customer] = relationship(back_populates="sites", lazy="joined")
     region: Mapped[Region | None] = relationship(Region, lazy="joined")
-    contact: Mapped[Contact | None] = relationship(Contact, lazy="joined")
+    contact: Mapped[Contact | None] = relationship(Contact, lazy="selectin")
 
     def __str__(self) -> str:
         return self.name
@@ -121,7 +121,7 @@ class Vendor(OrganisationMixin, Model):
 
     ola_id: Mapped[int | None] = mapped_column(ForeignKey("sla.id"), index=True)
 
-    ola: Mapped[SLA | None] = relationship("SLA", foreign_keys=[ola_id], lazy="joined")
+    ola: Mapped[SLA | None] = relationship("SLA", foreign_keys=[ola_id], lazy="selectin")
     regions: Mapped[list[Region]] = relationship(Region, secondary=vendor_region, lazy="selectin")
     skills: Mapped[list[Skill]] = relationship(Skill, secondary=vendor_skill, lazy="selectin")
     contacts: Mapped[list[VendorContact]] = relationship(back_populates="vendor", order_by="VendorContact.name")

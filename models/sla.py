@@ -57,7 +57,7 @@ class SLA(ActiveMixin, TimestampMixin, Model):
     scope_tiers: Mapped[list] = mapped_column(JSON, default=list)
     description: Mapped[str | None] = mapped_column(Text)
 
-    calendar: Mapped[Calendar] = relationship(Calendar, lazy="joined")
+    calendar: Mapped[Calendar] = relationship(Calendar, lazy="selectin")
     targets: Mapped[list[SLATarget]] = relationship(
         back_populates="sla", order_by="SLATarget.priority", cascade="all, delete-orphan", lazy="selectin"
     )

@@ -51,7 +51,7 @@ class Warehouse(ActiveMixin, TimestampMixin, Model):
     address: Mapped[str | None] = mapped_column(String(300))
 
     region: Mapped[Region | None] = relationship(Region, lazy="joined")
-    owner: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[owner_user_id], lazy="joined")
+    owner: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[owner_user_id], lazy="selectin")
     vendor: Mapped[Vendor | None] = relationship(Vendor, lazy="joined")
 
     def __str__(self) -> str:

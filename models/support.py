@@ -40,7 +40,7 @@ class SupportGroup(ActiveMixin, TimestampMixin, Model):
     tier: Mapped[SupportTier] = mapped_column(enum_column(SupportTier), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
 
-    lead: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[lead_id], lazy="joined")
+    lead: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[lead_id], lazy="selectin")
     members: Mapped[list[UserAccount]] = relationship("UserAccount", secondary=support_group_member, lazy="selectin")
     regions: Mapped[list[Region]] = relationship(Region, secondary=support_group_region, lazy="selectin")
     skills: Mapped[list[Skill]] = relationship(Skill, secondary=support_group_skill, lazy="selectin")
@@ -65,7 +65,7 @@ class EngineerProfile(ActiveMixin, TimestampMixin, Model):
     user: Mapped[UserAccount] = relationship("UserAccount", foreign_keys=[user_id], lazy="joined")
     support_group: Mapped[SupportGroup | None] = relationship(SupportGroup, lazy="joined")
     region: Mapped[Region | None] = relationship(Region, lazy="joined")
-    calendar: Mapped[Calendar | None] = relationship(Calendar, lazy="joined")
+    calendar: Mapped[Calendar | None] = relationship(Calendar, lazy="selectin")
     skills: Mapped[list[Skill]] = relationship(Skill, secondary=engineer_skill, lazy="selectin")
 
     def __str__(self) -> str:

@@ -37,9 +37,23 @@ def add_to_menu(appbuilder: AppBuilder, view, name: str, label, icon: str, categ
 
 
 def register(app: Flask, appbuilder: AppBuilder) -> None:
-    from views import customers, directory, organisations
+    from views import (
+        assets,
+        calendars,
+        contracts,
+        customers,
+        directory,
+        imports,
+        reference,
+        service_catalog,
+        sla,
+        stock,
+        support,
+        vendors,
+    )
     from views.health import bp as health_bp
 
-    for module in (customers, organisations, directory):
+    modules = (customers, support, vendors, directory, stock, reference, assets)
+    for module in (*modules, calendars, service_catalog, sla, contracts, imports):
         module.register(appbuilder)
     app.register_blueprint(health_bp)

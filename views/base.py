@@ -8,15 +8,20 @@ referenced rows, CSV/XLSX export of the filtered list, and the change history.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
+from typing import Any
 
 from flask import Response, abort
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, inspect
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import inspect
+from werkzeug.exceptions import BadRequest
+from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
 
 from app import exports
@@ -25,7 +30,7 @@ from app.domain.errors import ValidationError
 from app.form_fields import ActiveOrCurrent, LabelledEnumField
 from app.references import references_to
 from app.security.permissions import ResourcePermissions
-from app.security.scoping import is_scoped_model, scoped_base_filters
+from app.security.scoping import ScopeFilter, is_scoped_model, scoped_base_filters
 
 EXPORT_FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.csv_bytes),
@@ -39,10 +44,18 @@ def _model_of(cls) -> type | None:
     return datamodel.obj if datamodel is not None else None
 
 
+def _declared(cls, attribute: str) -> dict:
+    """A dict attribute as declared along the class hierarchy, subclasses winning."""
+    merged: dict = {}
+    for klass in reversed(cls.__mro__):
+        merged.update(klass.__dict__.get(attribute) or {})
+    return merged
+
+
 def _with_display_formatters(cls) -> None:
     model = _model_of(cls)
     if model is not None:
-        cls.formatters_columns = {**default_formatters(model), **cls.__dict__.get("formatters_columns", {})}
+        cls.formatters_columns = {**default_formatters(model), **_declared(cls, "formatters_columns")}
 
 
 def _with_scope(cls) -> None:
@@ -51,29 +64,57 @@ def _with_scope(cls) -> None:
         cls.base_filters = scoped_base_filters()
 
 
-def _with_enum_fields(cls, model) -> None:
-    """Translated choices for every enum column (FAB would list raw values)."""
-    fields = {}
+def _with_form_fields(cls, model) -> None:
+    """Translated choices for enum columns; checkboxes that can be unticked for booleans.
+
+    FAB lists raw enum values, and marks a NOT NULL boolean "required", so an
+    Active box could never be cleared.
+    """
+    fields, search_fields = {}, {}
     for column in model.__table__.columns:
+        label = (cls.label_columns or {}).get(column.key, column.key)
+        description = (cls.description_columns or {}).get(column.key, "")
+        default = column.default.arg if column.default is not None and column.default.is_scalar else None
         if isinstance(column.type, SAEnum) and column.type.enum_class is not None:
             validators = [Optional()] if column.nullable else [DataRequired()]
-            label = cls.label_columns.get(column.key, column.key)
-            default = column.default.arg if column.default is not None and column.default.is_scalar else None
             fields[column.key] = LabelledEnumField(
-                column.type.enum_class, label=label, validators=validators, default=default
+                column.type.enum_class, label=label, description=description, validators=validators, default=default
             )
-    cls.add_form_extra_fields = {**fields, **cls.__dict__.get("add_form_extra_fields", {})}
-    cls.edit_form_extra_fields = {**fields, **cls.__dict__.get("edit_form_extra_fields", {})}
+            search_fields[column.key] = LabelledEnumField(column.type.enum_class, label=label, validators=[Optional()])
+        elif isinstance(column.type, Boolean):
+            fields[column.key] = BooleanField(label, description=description, default=bool(default))
+    cls.add_form_extra_fields = {**fields, **_declared(cls, "add_form_extra_fields")}
+    cls.edit_form_extra_fields = {**fields, **_declared(cls, "edit_form_extra_fields")}
+    cls.search_form_extra_fields = {**search_fields, **_declared(cls, "search_form_extra_fields")}
 
 
-def _with_active_dropdowns(cls, model) -> None:
-    """Dropdowns list active rows only, plus what an edited record already refers to."""
-    rules = {}
+def relation_filters(model, *, editing: bool) -> dict[str, list]:
+    """Per relation: only rows the user's scope may see; for forms also only active ones.
+
+    FAB fills related dropdowns (forms, search, API ``_info``) with every row of the
+    related table (stack notes): a vendor would see other vendors' names.
+    """
+    rules: dict[str, list] = {}
     for rel in inspect(model).relationships:
-        if hasattr(rel.mapper.class_, "active") and rel.direction.name != "ONETOMANY":
-            rules[rel.key] = [["id", ActiveOrCurrent, (model, rel.key)]]
-    cls.add_form_query_rel_fields = {**rules, **cls.__dict__.get("add_form_query_rel_fields", {})}
-    cls.edit_form_query_rel_fields = {**rules, **cls.__dict__.get("edit_form_query_rel_fields", {})}
+        target = rel.mapper.class_
+        if rel.direction.name == "ONETOMANY":
+            continue
+        filters = []
+        if is_scoped_model(target):
+            filters.append(["id", ScopeFilter, None])
+        if editing and hasattr(target, "active"):
+            filters.append(["id", ActiveOrCurrent, (model, rel.key)])
+        if filters:
+            rules[rel.key] = filters
+    return rules
+
+
+def _with_relation_filters(cls, model) -> None:
+    editing = relation_filters(model, editing=True)
+    cls.add_form_query_rel_fields = {**editing, **_declared(cls, "add_form_query_rel_fields")}
+    cls.edit_form_query_rel_fields = {**editing, **_declared(cls, "edit_form_query_rel_fields")}
+    searching = relation_filters(model, editing=False)
+    cls.search_form_query_rel_fields = {**searching, **_declared(cls, "search_form_query_rel_fields")}
 
 
 class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
@@ -95,8 +136,8 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
         _with_display_formatters(cls)
         model = _model_of(cls)
         if model is not None:
-            _with_enum_fields(cls, model)
-            _with_active_dropdowns(cls, model)
+            _with_form_fields(cls, model)
+            _with_relation_filters(cls, model)
         if cls.noun is not None:
             cls.list_title = _l("%(noun)s list", noun=cls.noun)
             cls.show_title = _l("%(noun)s details", noun=cls.noun)
@@ -137,7 +178,7 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
         if isinstance(value, datetime):
             return local_datetime(value)
         formatter = self.formatters_columns.get(column)
-        if formatter is not None and not isinstance(value, (int, float)) and value is not None:
+        if formatter is not None and not isinstance(value, (int, float, Decimal)) and value is not None:
             return formatter(value)
         return value
 
@@ -151,11 +192,61 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
         return super().render_template(template, **kwargs)
 
 
+class RuleRefused(BadRequest):
+    """A 400 whose message is the rule's sentence alone (werkzeug's own adds "400 Bad Request: ")."""
+
+    def __str__(self) -> str:
+        return str(self.description)
+
+
+def refuse_as_bad_request(check: Callable[..., None], *args: Any) -> None:
+    """Run a rule in an API: a broken rule answers 400 (FAB's ``@safe`` makes other exceptions a 500)."""
+    try:
+        check(*args)
+    except ValidationError as error:
+        raise RuleRefused(str(error)) from error
+
+
+def _refuse_whole_user_accounts(cls, model) -> None:
+    """An API column naming a user-account relation would serialise the whole row, password hash
+    included (FAB dumps related objects in full): such columns must pick fields ("lead.username")."""
+    from models.users import UserAccount
+
+    relations = {rel.key for rel in inspect(model).relationships if rel.mapper.class_ is UserAccount}
+    for attribute in ("list_columns", "show_columns"):
+        exposed = relations & set(cls.__dict__.get(attribute) or ())
+        if exposed:
+            raise TypeError(f"{cls.__name__}.{attribute} exposes whole user accounts {sorted(exposed)}: name fields")
+
+
 class AppModelApi(ResourcePermissions, ModelRestApi):
-    """A REST API over a model; the session cookie works too (CSRF-checked on writes)."""
+    """A REST API over a model; the session cookie works too (CSRF-checked on writes).
+
+    ``_info`` offers related rows to choose from only to users who may write: a
+    reader cannot add or edit, and would otherwise read, e.g., every SLA's name.
+    """
 
     allow_browser_login = True
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         _with_scope(cls)
+        model = _model_of(cls)
+        if model is not None:
+            _refuse_whole_user_accounts(cls, model)
+            editing = relation_filters(model, editing=True)
+            cls.add_query_rel_fields = {**editing, **_declared(cls, "add_query_rel_fields")}
+            cls.edit_query_rel_fields = {**editing, **_declared(cls, "edit_query_rel_fields")}
+
+    def _get_list_related_field(self, field, filter_rel_field, page=None, page_size=None):
+        if "can_write" not in self.base_permissions or not self.appbuilder.sm.has_access(
+            "can_write", self.class_permission_name
+        ):
+            return 0, []
+        return super()._get_list_related_field(field, filter_rel_field, page=page, page_size=page_size)
+
+    def _get_field_info(self, field, *args, **kwargs):
+        info = super()._get_field_info(field, *args, **kwargs)
+        if not (self.description_columns or {}).get(field.name):
+            info["description"] = ""  # FAB's gettext("") would return the catalog's header
+        return info

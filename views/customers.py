@@ -100,7 +100,21 @@ class CustomerApi(AppModelApi):
     class_permission_name = CUSTOMER
     base_order = ("code", "asc")  # stable pages: LIMIT/OFFSET without ORDER BY may repeat rows
     list_columns = ["id", "code", "name", "short_name", "industry", "region.name", "service_tier", "active"]
-    show_columns = [*CustomerView.add_columns, "id"]
+    show_columns = [  # a related account by chosen fields: the whole row would include its password hash
+        "id",
+        "code",
+        "name",
+        "short_name",
+        "industry",
+        "region.name",
+        "service_tier",
+        "account_manager.id",
+        "account_manager.username",
+        "phone",
+        "address",
+        "notes",
+        "active",
+    ]
     add_columns = edit_columns = [
         "code",
         "name",

@@ -20,9 +20,10 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, Integer, Numeric, String, Text, func, select
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 MAX_INTEGER = 2_147_483_647  # PostgreSQL INTEGER
+LOOKUP_CHUNK = 500
 
 
 class CellError(Exception):
@@ -290,7 +291,7 @@ class WeekdayValue:
         raise CellError(_l("%(value)s is not a weekday: give 0–6 (0 = Monday) or its name.", value=as_text(raw)))
 
 
-def _check_found(found: list, noun: Any, text: str):
+def check_found(found: list, noun: Any, text: str):
     if not found:
         raise CellError(_l("%(noun)s %(value)s does not exist.", noun=noun, value=text))
     if len(found) > 1:
@@ -306,7 +307,9 @@ class Reference:
     """A row of ``model`` found by the first of ``fields`` that matches; must be active.
 
     ``within=(column, foreign_key)`` looks only among the rows belonging to what this
-    row's ``column`` holds, e.g. a site by name within the row's customer.
+    row's ``column`` holds, e.g. a site by name within the row's customer. The engine
+    calls ``prefetch`` with a whole column first, so a file costs a query per chunk of
+    values rather than one per row.
     """
 
     model: type
@@ -317,26 +320,64 @@ class Reference:
     fold_case: bool = False
 
     def __call__(self, raw: Any, ctx: RowContext):
-        text = as_text(raw)
+        return check_found(self._found(ctx.lookups, as_text(raw), ctx.values), self.noun, as_text(raw))
+
+    def _found(self, lookups: Lookups, text: str, values: dict[str, Any]) -> list:
         owner = None
         if self.within is not None:
-            owner = ctx.values.get(self.within[0])
+            owner = values.get(self.within[0])
             if owner is None:
                 raise Skip
-        found = ctx.lookups.cached((self, text, owner), lambda: self._find(ctx.session, text, owner))
-        return _check_found(found, self.noun, text)
+        key = self._cache_key(text, owner)
+        if key not in lookups.cache:
+            self.prefetch(lookups, [(text, values)])
+        return lookups.cache[key]
 
-    def _find(self, session: Session, text: str, owner) -> list:
+    def _cache_key(self, text: str, owner) -> tuple:
+        # By id: hashing the spec's lazy labels would translate them on every lookup.
+        return (id(self), self._norm(text), owner)
+
+    def _norm(self, text: str) -> str:
+        return text.lower() if self.fold_case else text
+
+    def prefetch(self, lookups: Lookups, cells: list[tuple[Any, dict[str, Any]]]) -> None:
+        """Look up every value of a column at once and cache what each one finds."""
+        wanted: dict[tuple, tuple[str, Any]] = {}
+        for raw, values in cells:
+            owner = values.get(self.within[0]) if self.within is not None else None
+            if self.within is not None and owner is None:
+                continue
+            key = self._cache_key(as_text(raw), owner)
+            if key not in lookups.cache:
+                wanted[key] = (self._norm(as_text(raw)), owner)
         for name in self.fields:
-            column = getattr(self.model, name)
-            condition = func.lower(column) == text.lower() if self.fold_case else column == text
-            stmt = select(self.model).where(condition)
-            if owner is not None:
-                stmt = stmt.where(getattr(self.model, self.within[1]) == owner.id)
-            found = session.scalars(stmt).unique().all()
-            if found:
-                return list(found)
-        return []
+            if not wanted:
+                break
+            found = self._load(lookups.session, name, wanted.values())
+            for key, (text, owner) in list(wanted.items()):
+                matches = found.get((text, owner.id if owner is not None else None))
+                if matches:
+                    lookups.cache[key] = matches
+                    del wanted[key]
+        for key in wanted:
+            lookups.cache[key] = []
+
+    def _load(self, session: Session, name: str, wanted) -> dict[tuple, list]:
+        column = getattr(self.model, name)
+        expression = func.lower(column) if self.fold_case else column
+        owner_column = getattr(self.model, self.within[1]) if self.within is not None else None
+        texts = sorted({text for text, _owner in wanted})
+        owner_ids = {owner.id for _text, owner in wanted if owner is not None}
+        found: dict[tuple, list] = {}
+        for start in range(0, len(texts), LOOKUP_CHUNK):
+            # Only the looked-up row's own columns are needed: skip the models' eager joins.
+            stmt = select(self.model).options(lazyload("*")).where(expression.in_(texts[start : start + LOOKUP_CHUNK]))
+            if owner_column is not None:
+                stmt = stmt.where(owner_column.in_(owner_ids))
+            for record in session.scalars(stmt):
+                owner_id = getattr(record, self.within[1]) if self.within is not None else None
+                found.setdefault((self._norm(getattr(record, name)), owner_id), []).append(record)
+        return found
 
 
 @dataclass(frozen=True)
@@ -345,10 +386,10 @@ class SameFileReference(Reference):
 
     def __call__(self, raw: Any, ctx: RowContext):
         text = as_text(raw)
-        found = ctx.lookups.cached((self, text, None), lambda: self._find(ctx.session, text, None))
+        found = self._found(ctx.lookups, text, ctx.values)
         if not found and (text,) in ctx.lookups.file_keys:
             return PendingRef((text,))
-        return _check_found(found, self.noun, text)
+        return check_found(found, self.noun, text)
 
 
 def parser_for_column(column) -> Callable[[Any, RowContext], Any]:

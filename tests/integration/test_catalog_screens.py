@@ -148,3 +148,58 @@ def test_customer_user_sees_only_its_own_contacts(app, login_as):
         db.session.commit()
     page = login_as("customer1").get("/contacts/list/").text
     assert "本公司联系人" in page and "别家联系人" not in page
+
+
+def test_unticking_active_deactivates_a_customer(app, login_as):
+    from app.extensions import db
+    from models.organisations import Customer
+
+    with app.app_context():
+        customer = db.session.query(Customer).filter_by(code="C-SZLH").one()
+        customer_id, name = customer.id, customer.name
+    client = login_as("admin")
+    page = client.get(f"/customers/edit/{customer_id}").text
+    client.post(
+        f"/customers/edit/{customer_id}",
+        data={"code": "C-SZLH", "name": name, "service_tier": "STANDARD", "csrf_token": form_csrf_token(page)},
+    )
+    with app.app_context():
+        assert db.session.get(Customer, customer_id).active is False
+
+
+def test_customer_list_shows_tier_labels_not_codes(app, login_as):
+    from app.extensions import db
+    from models.enums import ServiceTier
+    from models.organisations import Customer
+
+    with app.app_context():
+        db.session.query(Customer).filter_by(code="C-SZLH").one().service_tier = ServiceTier.GOLD
+        db.session.commit()
+    page = login_as("admin").get("/customers/list/?_l_=en").text
+    cells = re.findall(r"<td>\s*([^<]*?)\s*</td>", page)
+    assert "Gold" in cells and "Standard" in cells
+    assert ">gold<" not in page and ">GOLD<" not in page and "gold\\u003c" not in page
+
+
+def test_customer_users_filter_dropdowns_list_only_their_own_company(login_as):
+    page = login_as("customer1").get("/contacts/list/").text
+    assert "杭州西湖数码科技有限公司" in page
+    assert "深圳蓝海物流有限公司" not in page  # another customer: not even as a filter choice
+
+
+def test_api_info_offers_only_the_callers_own_related_rows_and_no_catalog_header(login_as):
+    info = login_as("customer1").get("/api/v1/contact/_info").get_json()
+    texts = repr(info)
+    assert "深圳蓝海物流有限公司" not in texts and "C-SZLH" not in texts
+    assert "Content-Type" not in texts and "Project-Id-Version" not in texts
+
+
+def test_filtering_customers_by_tier_shows_only_that_tier(app, login_as):
+    from app.extensions import db
+    from models.enums import ServiceTier
+    from models.organisations import Customer
+
+    with app.app_context():
+        vip = db.session.query(Customer).filter_by(service_tier=ServiceTier.VIP).count()
+    page = login_as("admin").get("/customers/list/?_flt_0_service_tier=VIP&_l_=en").text
+    assert int(re.search(r"Record Count:\D*(\d+)", page).group(1)) == vip > 0

@@ -32,7 +32,9 @@ def test_list_page_needs_few_statements_whatever_the_menu_size(app, login_as):
     client.get("/customers/list/")  # warm caches (e.g. the user's roles)
     with counted_statements(app) as statements:
         assert client.get("/customers/list/").status_code == 200
-    assert len(statements) <= 8, "\n".join(statements)
+    # user, roles, groups, permission set (1, not one per menu item), count, rows, account
+    # managers (one selectin), the region search dropdown (count + rows): about 10.
+    assert len(statements) <= 12, "\n".join(statements)
 
 
 def test_permission_removed_from_a_role_takes_effect_on_the_next_request(app, login_as):
