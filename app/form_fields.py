@@ -12,12 +12,34 @@ from flask import request
 from flask_appbuilder.fields import EnumField
 from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import or_
+from wtforms.validators import Optional
+
+from app.display import BLANK_CHOICE
+
+BLANKS = ("", "None", "__None")
 
 
 class LabelledEnumField(EnumField):
+    """Choices by translated label; an optional field (``Optional`` validator) offers a blank."""
+
     def __init__(self, enum_class, *args, **kwargs) -> None:
         super().__init__(enum_class, list(enum_class.__members__), *args, **kwargs)
-        self.choices = [(name, str(member.label)) for name, member in enum_class.__members__.items()]
+        optional = any(isinstance(validator, Optional) for validator in self.validators)
+        choices = [(name, str(member.label)) for name, member in enum_class.__members__.items()]
+        self.choices = [("", str(BLANK_CHOICE)), *choices] if optional else choices
+        members = enum_class.__members__
+
+        def coerce(value):
+            if value is None or isinstance(value, enum_class):
+                return value
+            return None if value in BLANKS else members.get(str(value))
+
+        self.coerce = coerce
+
+    def pre_validate(self, form) -> None:
+        if self.data is None and (not self.raw_data or self.raw_data[0] in BLANKS):
+            return  # blank: the Optional validator decides
+        super().pre_validate(form)
 
 
 class ActiveOrCurrent(BaseFilter):

@@ -5,7 +5,10 @@ Times are stored in UTC and shown in the business time zone (BABEL_DEFAULT_TIMEZ
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
 from flask_babel import format_currency, format_date, format_datetime, format_decimal
 
 
@@ -14,3 +17,8 @@ def register_filters(app: Flask) -> None:
     app.jinja_env.filters["format_datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
     app.jinja_env.filters["format_date"] = lambda value, fmt="medium": format_date(value, fmt) if value else ""
     app.jinja_env.filters["format_money"] = lambda value, currency="CNY": format_currency(value, currency)
+
+
+def business_today() -> date:
+    """Today's date where the service business works (BUSINESS_TIMEZONE), not the server's."""
+    return datetime.now(ZoneInfo(current_app.config["BUSINESS_TIMEZONE"])).date()

@@ -88,7 +88,7 @@ class ChargeMode(LabelledEnum):
 
 class ContractStatus(LabelledEnum):
     NOT_STARTED = ("not_started", _l("Not started"))
-    ACTIVE = ("active", _l("Active"))
+    ACTIVE = ("active", _l("In force"))  # not "Active": that msgid is the active flag (启用)
     EXHAUSTED = ("exhausted", _l("Entitlement used up"))
     EXPIRED = ("expired", _l("Expired"))
 

@@ -7,10 +7,7 @@ The warranty status is derived from the dates and today in the business time zon
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app, request
+from flask import request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
@@ -20,19 +17,19 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Load, Session, defaultload, joinedload
-from werkzeug.exceptions import BadRequest
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from app.display import blank_if_none, enum_label
 from app.domain.errors import ValidationError
 from app.form_fields import LabelledEnumField
+from app.formatting import business_today
 from app.security.permissions import READ, RW_METHODS
 from app.security.roles import ASSET
 from app.security.scoping import Scope, ScopeFilter, current_scope, scope_clause
 from models.assets import Asset, AssetModel
 from models.enums import AssetStatus, WarrantyStatus
-from views.base import AppModelApi, AppModelView
+from views.base import AppModelApi, AppModelView, refuse_as_bad_request
 from views.reference import active_checkbox
 
 LABELS = {
@@ -65,11 +62,6 @@ WARRANTY_CSS = {
 # Related rows a user may pick or filter by: only those of the user's own organisation.
 SCOPED = [["id", ScopeFilter, None]]
 SCOPED_ACTIVE = [["id", ScopeFilter, None], ["active", FilterEqual, True]]
-
-
-def business_today() -> date:
-    """Today's date where the service business works (BUSINESS_TIMEZONE), not the server's."""
-    return datetime.now(ZoneInfo(current_app.config["BUSINESS_TIMEZONE"])).date()
 
 
 def warranty_badge(status: WarrantyStatus | None) -> Markup:
@@ -434,10 +426,10 @@ class AssetModelApi(AppModelApi):
     order_columns = ["brand", "model", "category"]
 
     def pre_add(self, item) -> None:
-        _as_bad_request(check_asset_model, self.datamodel.session, item)
+        refuse_as_bad_request(check_asset_model, self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        _as_bad_request(check_asset_model, self.datamodel.session, item)
+        refuse_as_bad_request(check_asset_model, self.datamodel.session, item)
 
 
 class AssetApi(AppModelApi):
@@ -479,18 +471,10 @@ class AssetApi(AppModelApi):
     edit_query_rel_fields = {"customer": SCOPED, "site": SCOPED, "parent": SCOPED}
 
     def pre_add(self, item) -> None:
-        _as_bad_request(check_asset, self.datamodel.session, item)
+        refuse_as_bad_request(check_asset, self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        _as_bad_request(check_asset, self.datamodel.session, item)
-
-
-def _as_bad_request(check, session: Session, item) -> None:
-    """FAB's @safe turns BadRequest into a 400 with the message; other errors would be a 500."""
-    try:
-        check(session, item)
-    except ValidationError as error:
-        raise BadRequest(str(error)) from error
+        refuse_as_bad_request(check_asset, self.datamodel.session, item)
 
 
 def register(appbuilder) -> None:

@@ -8,7 +8,8 @@ referenced rows, CSV/XLSX export of the filtered list, and the change history.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,7 @@ from wtforms.validators import DataRequired, Optional
 
 from app import exports
 from app.display import LabelledBlankChoices, default_formatters, local_datetime
-from app.domain.errors import ValidationError
+from app.domain.errors import DomainError, ValidationError
 from app.form_fields import ActiveOrCurrent, LabelledEnumField
 from app.references import references_to
 from app.security.permissions import ResourcePermissions
@@ -178,7 +179,8 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
         if isinstance(value, datetime):
             return local_datetime(value)
         formatter = self.formatters_columns.get(column)
-        if formatter is not None and not isinstance(value, (int, float, Decimal)) and value is not None:
+        numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+        if formatter is not None and not numeric and value is not None:
             return formatter(value)
         return value
 
@@ -188,6 +190,7 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
 
     def render_template(self, template, **kwargs):
         kwargs.setdefault("history_entity", self.history_entity())
+        kwargs.setdefault("label_columns", self.label_columns)  # names fields in the change history
         kwargs.setdefault("export_formats", list(EXPORT_FORMATS) if self.list_columns else [])
         return super().render_template(template, **kwargs)
 
@@ -199,12 +202,18 @@ class RuleRefused(BadRequest):
         return str(self.description)
 
 
-def refuse_as_bad_request(check: Callable[..., None], *args: Any) -> None:
-    """Run a rule in an API: a broken rule answers 400 (FAB's ``@safe`` makes other exceptions a 500)."""
+@contextmanager
+def rule_as_bad_request() -> Iterator[None]:
+    """In an API, a broken rule answers 400 with its sentence (FAB's ``@safe`` makes other errors a 500)."""
     try:
-        check(*args)
-    except ValidationError as error:
+        yield
+    except DomainError as error:
         raise RuleRefused(str(error)) from error
+
+
+def refuse_as_bad_request(check: Callable[..., None], *args: Any) -> None:
+    with rule_as_bad_request():
+        check(*args)
 
 
 def _refuse_whole_user_accounts(cls, model) -> None:

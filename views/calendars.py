@@ -45,8 +45,8 @@ from app.domain.errors import ValidationError
 from app.security.roles import CALENDAR
 from models.calendars import Calendar, CalendarDay
 from models.enums import CalendarDayKind
-from views.base import AppModelApi, AppModelView
-from views.service_catalog import HistoryLabels, LabelledInterface, as_bad_request, checkbox
+from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.service_catalog import LabelledInterface, checkbox
 
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 HOURS_FIELDS = [f"hours_{weekday}" for weekday in range(7)]
@@ -383,7 +383,7 @@ CALENDAR_FORM_FIELDS = {
 }
 
 
-class CalendarView(HistoryLabels, AppModelView):
+class CalendarView(AppModelView):
     route_base = "/calendars"
     datamodel = LabelledInterface(Calendar)
     class_permission_name = CALENDAR
@@ -460,11 +460,11 @@ class CalendarApi(AppModelApi):
     }
 
     def pre_add(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_calendar(self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_calendar(self.datamodel.session, item)
 
 
@@ -481,11 +481,11 @@ class CalendarDayApi(AppModelApi):
     order_columns = ["day", "kind"]
 
     def pre_add(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_calendar_day(self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_calendar_day(self.datamodel.session, item)
 
 

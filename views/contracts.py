@@ -38,18 +38,12 @@ from app.domain.contracts import (
 )
 from app.domain.errors import ValidationError
 from app.form_fields import ActiveOrCurrent
+from app.formatting import business_today
 from app.security.roles import CONTRACT
 from models.contracts import Contract, EntitlementCharge
 from models.enums import ChargeMode, ContractStatus, EntitlementKind, SLAKind
-from views.base import AppModelApi, AppModelView
-from views.service_catalog import (
-    HistoryLabels,
-    LabelledInterface,
-    OptionalEnumField,
-    as_bad_request,
-    business_today,
-    checkbox,
-)
+from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.service_catalog import LabelledInterface, checkbox
 
 CURRENCY = "CNY"
 
@@ -265,7 +259,7 @@ FORM_FIELDSETS = [
 ]  # fmt: skip
 
 
-class ContractView(HistoryLabels, AppModelView):
+class ContractView(AppModelView):
     route_base = "/contracts"
     datamodel = ContractInterface(Contract)
     class_permission_name = CONTRACT
@@ -325,7 +319,6 @@ class ContractView(HistoryLabels, AppModelView):
     }
     add_form_extra_fields = edit_form_extra_fields = {
         "active": checkbox(LABELS["active"], True),
-        "charge_mode": OptionalEnumField(ChargeMode, LABELS["charge_mode"]),
     }
     add_form_query_rel_fields = {
         "sla": [["id", ActiveOrCurrent, (Contract, "sla")], ["kind", ExternalSLAs, None]],
@@ -399,11 +392,11 @@ class ContractApi(AppModelApi):
     }
 
     def pre_add(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_contract(self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_contract(self.datamodel.session, item)
 
     def pre_get_list(self, data: dict) -> None:

@@ -7,14 +7,9 @@ and today's date in the business time zone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget, Select2Widget
+from flask_appbuilder.fieldwidgets import BS3TextAreaFieldWidget
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
@@ -22,14 +17,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import asc, case, desc, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
-from werkzeug.exceptions import BadRequest
 from wtforms import BooleanField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Optional
-from wtforms.validators import ValidationError as ValidationError_
 from wtforms.widgets import TextArea
 
-from app.display import BLANK_CHOICE
-from app.domain.errors import DomainError, ValidationError
+from app.domain.errors import ValidationError
 from app.domain.priority import CELLS, LEVELS, MatrixIncomplete, check_complete, matrix_from_cells
 from app.domain.sla_selection import descendants, would_create_cycle
 from app.extensions import db
@@ -38,25 +30,11 @@ from app.security.permissions import READ, WRITE
 from app.security.roles import SERVICE_CATALOG
 from models.enums import LabelledEnum, Priority
 from models.service_catalog import PriorityCell, ServiceCategory
-from views.base import AppModelApi, AppModelView
+from views.base import AppModelApi, AppModelView, rule_as_bad_request
 
 # ---------------------------------------------------------------------------------------------
 # Shared by the service-settings screens
 # ---------------------------------------------------------------------------------------------
-
-
-def business_today() -> date:
-    """Today's date where the service business works (BUSINESS_TIMEZONE), not the server's."""
-    return datetime.now(ZoneInfo(current_app.config["BUSINESS_TIMEZONE"])).date()
-
-
-@contextmanager
-def as_bad_request() -> Iterator[None]:
-    """In an API, a rule's refusal is a 400 with its message (FAB's @safe makes anything else a 500)."""
-    try:
-        yield
-    except DomainError as error:
-        raise BadRequest(str(error)) from error
 
 
 class LabelledInterface(SQLAInterface):
@@ -70,39 +48,9 @@ class LabelledInterface(SQLAInterface):
         return super()._get_attr_value(item, col)
 
 
-class HistoryLabels:
-    """Mix into a view: the change history on its show page names fields by their labels."""
-
-    def render_template(self, template, **kwargs):
-        kwargs.setdefault("label_columns", self.label_columns)
-        return super().render_template(template, **kwargs)
-
-
 def checkbox(label, default: bool = False, description="") -> BooleanField:
     """A tick box that may be left unticked (FAB requires NOT NULL booleans to be ticked)."""
     return BooleanField(label, default=default, description=description, validators=[Optional()])
-
-
-class OptionalEnumField(SelectField):
-    """A select of an optional enum column's translated labels, with a blank choice for "none".
-
-    (The base views' enum field has no blank choice, and an empty value makes it raise.)
-    """
-
-    def __init__(self, enum_class, label=None, **kwargs) -> None:
-        def coerce(value):
-            if value is None or isinstance(value, enum_class):
-                return value
-            return enum_class.__members__.get(str(value)) if value not in ("", "None", "__None") else None
-
-        choices = [("", BLANK_CHOICE), *((member.name, member.label) for member in enum_class)]
-        super().__init__(
-            label, choices=choices, coerce=coerce, validators=[Optional()], widget=Select2Widget(), **kwargs
-        )
-
-    def pre_validate(self, form) -> None:
-        if self.data is None and self.raw_data and self.raw_data[0] not in ("", "None", "__None"):
-            raise ValidationError_(self.gettext("Not a valid choice"))
 
 
 LEVEL_CHOICES = [(1, _l("1 (highest)")), (2, "2"), (3, "3"), (4, _l("4 (lowest)"))]
@@ -297,11 +245,11 @@ class ServiceCategoryApi(AppModelApi):
     order_columns = ["name", "default_impact", "default_urgency"]
 
     def pre_add(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_category(self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_category(self.datamodel.session, item)
 
 

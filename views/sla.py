@@ -24,8 +24,8 @@ from app.domain.sla_selection import ASSET_MODEL, CATEGORY, CUSTOMER, SCOPE_LEVE
 from app.security.roles import SLA as SLA_RESOURCE
 from models.enums import Priority, ServiceTier, SLAKind
 from models.sla import SLA, SLATarget
-from views.base import AppModelApi, AppModelView
-from views.service_catalog import HistoryLabels, LabelledInterface, as_bad_request, checkbox
+from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.service_catalog import LabelledInterface, checkbox
 
 # Request statuses an SLA may pause in (codes stored in SLA.pause_statuses). Service requests are
 # not built yet; when they are, these belong with their status enum in models/enums.py.
@@ -315,7 +315,7 @@ FORM_FIELDSETS = [
 ]
 
 
-class SLAView(HistoryLabels, AppModelView):
+class SLAView(AppModelView):
     route_base = "/slas"
     datamodel = SLAInterface(SLA)
     class_permission_name = SLA_RESOURCE
@@ -442,11 +442,11 @@ class SLAApi(AppModelApi):
     order_columns = ["name", "kind"]
 
     def pre_add(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_sla(self.datamodel.session, item, None)
 
     def pre_update(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_sla(self.datamodel.session, item, None)
 
 
@@ -461,11 +461,11 @@ class SLATargetApi(AppModelApi):
     order_columns = ["priority"]
 
     def pre_add(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_target(self.datamodel.session, item)
 
     def pre_update(self, item) -> None:
-        with as_bad_request():
+        with rule_as_bad_request():
             check_target(self.datamodel.session, item)
 
 

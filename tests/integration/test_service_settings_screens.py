@@ -237,7 +237,8 @@ def matrix(app):
 
 def test_priority_matrix_grid_saves_sixteen_cells_with_their_history(app, login_as):
     client = login_as("admin")
-    page = client.get("/priority-matrix/").text
+    client.get("/lang/en")  # English for the whole session: the save redirects back to the page
+    page = client.get("/priority-matrix/?_l_=en").text
     assert page.count("<select") == 16
     resp = post_form(client, "/priority-matrix/?_l_=en", matrix_form({"cell_4_4": "P3", "cell_1_4": "P2"}),
                      page_url="/priority-matrix/")  # fmt: skip
@@ -403,7 +404,7 @@ def test_contract_status_and_remaining_follow_dates_and_charges(app, login_as):
         db.session.commit()
     listing = client.get("/contracts/list/?_flt_0_number=HT-T-&_l_=en").text
     rows = {number: listing[listing.index(number) :][:2500] for number in ("HT-T-0001", "HT-T-0002", "HT-T-0003")}
-    assert "Active" in rows["HT-T-0001"] and "1 requests" in rows["HT-T-0001"]
+    assert "In force" in rows["HT-T-0001"] and "1 requests" in rows["HT-T-0001"]
     assert "Not started" in rows["HT-T-0002"] and "Expired" in rows["HT-T-0003"]
     with app.app_context():
         db.session.add(EntitlementCharge(contract_id=used_up.id, customer_id=used_up.customer_id, requests=1))
