@@ -82,6 +82,8 @@ def default_formatters(model: type) -> dict[str, Callable[[Any], str]]:
             formatters[column.key] = enum_labeller(column.type.enum_class)
         elif isinstance(column.type, Numeric):
             formatters[column.key] = decimal
+        elif column.nullable and not column.foreign_keys:
+            formatters[column.key] = blank_if_none  # FAB would print "None"
     return formatters
 
 

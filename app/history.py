@@ -10,6 +10,7 @@ so screens, the API, imports and jobs are all recorded alike. The actor comes fr
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -94,6 +95,8 @@ def _record(session: Session, flush_context) -> None:
             entity, entity_id, prefix = owner_of(obj)
             if entity_id is None:
                 continue
+            if prefix:
+                changes.pop(obj.__history_owner__[1], None)  # the owner's id is the timeline itself
             rows.append(
                 {
                     "entity": entity,
@@ -115,6 +118,35 @@ def entries_for(session: Session, entity: str, entity_id: int, limit: int = 200)
 
     stmt = select(ChangeLog).where(ChangeLog.entity == entity, ChangeLog.entity_id == entity_id)
     return list(session.execute(stmt.order_by(ChangeLog.id.desc()).limit(limit)).scalars())
+
+
+def readable(row: ChangeLog) -> dict[str, list[Any]]:
+    """A row's changes for people: "customer" not "customer_id", Yes/No, enum labels, not raw names."""
+    from app.display import enum_labeller, yes_no
+    from models.base import Model
+
+    table = Model.metadata.tables.get(row.entity)
+    changes: dict[str, list[Any]] = {}
+    for key, values in row.changes.items():
+        prefix, _, field = key.rpartition(".")
+        column = table.c.get(field) if table is not None and not prefix else None
+        show = _shower(column, enum_labeller, yes_no)
+        name = field[:-3] if field.endswith("_id") else field
+        changes[f"{prefix}.{name}" if prefix else name] = [show(value) for value in values]
+    return changes
+
+
+def _shower(column, enum_labeller, yes_no):
+    from sqlalchemy import JSON, Boolean
+    from sqlalchemy import Enum as SAEnum
+
+    if column is not None and isinstance(column.type, Boolean):
+        return lambda value: value if value is None else yes_no(value)
+    if column is not None and isinstance(column.type, SAEnum) and column.type.enum_class is not None:
+        return lambda value: value if value is None else enum_labeller(column.type.enum_class)(value)
+    if column is not None and isinstance(column.type, JSON):
+        return lambda value: value if value is None else json.dumps(value, ensure_ascii=False)
+    return lambda value: value
 
 
 @dataclass(frozen=True)
@@ -153,14 +185,26 @@ def init_app(app) -> None:
         names = _actor_names(db.session, rows)
         system = gettext("System")
         return [
-            Entry(row.changed_at, names.get(row.actor_id) or row.actor_label or system, row.action, row.changes)
+            Entry(row.changed_at, names.get(row.actor_id) or row.actor_label or system, row.action, readable(row))
             for row in rows
         ]
 
     app.jinja_env.globals["change_history"] = change_history
 
 
+def _keep_old_values() -> None:
+    """Tracked columns load their stored value before being overwritten, even on expired
+    objects (after a commit), so "old" is never lost from the history."""
+    from models.base import Model
+
+    for mapper in Model.registry.mappers:
+        if getattr(mapper.class_, "__history__", False):
+            for attr in mapper.column_attrs:
+                mapper.class_manager[attr.key].impl.active_history = True
+
+
 def install(session_factory) -> None:
     """Listen on the app's session (idempotent: safe when several apps share the class)."""
+    _keep_old_values()
     if not event.contains(session_factory, "after_flush", _record):
         event.listen(session_factory, "after_flush", _record)

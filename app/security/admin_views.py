@@ -37,3 +37,7 @@ class PermissionOnViewView(PermissionViewModelView):
 
 class UserStatsView(UserStatsChartView):
     label_columns = {**UserAccountView.label_columns, **UserStatsChartView.label_columns}
+    definitions = [  # FAB's chart buttons are plain English strings
+        {"label": _l("Login count"), "group": "username", "series": ["login_count"]},
+        {"label": _l("Failed login count"), "group": "username", "series": ["fail_login_count"]},
+    ]

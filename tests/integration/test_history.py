@@ -70,3 +70,20 @@ def test_untracked_models_write_no_history(app):
         db.session.add(Region(code="R-X", name="测试区域"))
         db.session.commit()
         assert db.session.query(ChangeLog).count() == before
+
+
+def test_history_on_the_sla_page_shows_labels_yes_no_and_kinds_not_raw_values(app, login_as):
+    from app.extensions import db
+    from models.enums import SLAKind
+
+    with app.app_context():
+        sla = make_sla(db.session)
+        sla.is_default = True
+        sla.kind = SLAKind.INTERNAL
+        db.session.commit()
+        sla_id = sla.id
+    page = login_as("admin").get(f"/slas/show/{sla_id}?_l_=en").text
+    history = page[page.index("Change history") :]
+    assert "No → Yes" in history  # the old value is kept although the SLA was expired by its commit
+    assert "OLA (vendors and groups)" in history
+    assert "True" not in history and "INTERNAL" not in history
