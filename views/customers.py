@@ -7,7 +7,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.security.roles import CUSTOMER
 from models.organisations import Contact, Customer, Site
+from views.assets import AssetView
 from views.base import AppModelApi, AppModelView
+from views.contracts import ContractView
 
 LABELS = {
     "code": _l("Code"),
@@ -90,7 +92,7 @@ class CustomerView(AppModelView):
         "service_tier": _l("Used to choose the SLA when no contract names one"),
         "active": _l("Inactive customers leave dropdowns and imports; their records stay"),
     }
-    related_views = [ContactView, SiteView]
+    related_views = [ContactView, SiteView, AssetView, ContractView]
     base_order = ("code", "asc")
 
 

@@ -124,6 +124,20 @@ def test_editing_a_site_keeps_its_since_deactivated_region(app, login_as):
         assert site.name == "旧仓库（改）" and site.region_id == region_id
 
 
+def test_customer_page_has_tabs_for_its_assets_and_contracts(app, login_as):
+    from app.extensions import db
+    from models.assets import Asset
+    from models.contracts import Contract
+
+    with app.app_context():
+        asset, contract = (
+            db.session.query(Asset, Contract).join(Contract, Contract.customer_id == Asset.customer_id).first()
+        )
+        customer_id, number, serial = contract.customer_id, contract.number, asset.serial_number
+    page = login_as("dispatcher").get(f"/customers/show/{customer_id}?_l_=en").text
+    assert number in page and serial in page
+
+
 def test_customer_page_lists_its_contacts_and_sites(app, login_as):
     from app.extensions import db
     from models.organisations import Contact, Customer, Site
