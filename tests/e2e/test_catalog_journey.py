@@ -4,6 +4,7 @@ export, and import a file through its preview."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -38,7 +39,7 @@ def test_admin_exports_the_filtered_customer_list(page: Page):
     page.goto("/customers/list/?_flt_0_active=y&_l_=zh")
     with page.expect_download() as download:
         page.locator(".sd-export a", has_text="CSV").click()
-    body = open(download.value.path(), encoding="utf-8-sig").read()
+    body = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert body.splitlines()[0].startswith("编码,名称")
     assert "C-HZXH" in body
 
