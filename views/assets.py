@@ -30,7 +30,6 @@ from app.security.scoping import Scope, ScopeFilter, current_scope, scope_clause
 from models.assets import Asset, AssetModel
 from models.enums import AssetStatus, WarrantyStatus
 from views.base import AppModelApi, AppModelView, refuse_as_bad_request
-from views.reference import active_checkbox
 
 LABELS = {
     "brand": _l("Brand"),
@@ -392,12 +391,10 @@ class AssetModelView(AppModelView):
     add_columns = edit_columns = ["brand", "model", "category", "active"]
     show_columns = [*add_columns, "created_at", "updated_at"]
     description_columns = {
+        "active": _l("Inactive models leave dropdowns; existing assets keep them"),
         "brand": _l("e.g. 华为, Dell"),
         "model": _l("Unique per brand, e.g. FusionServer 2288H V6"),
         "category": _l("e.g. 服务器, 打印机, 网络设备"),
-    }
-    add_form_extra_fields = edit_form_extra_fields = {
-        "active": active_checkbox(_l("Inactive models leave dropdowns; existing assets keep them")),
     }
     related_views = [AssetView]
     base_order = ("brand", "asc")

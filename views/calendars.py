@@ -46,7 +46,7 @@ from app.security.roles import CALENDAR
 from models.calendars import Calendar, CalendarDay
 from models.enums import CalendarDayKind
 from views.base import AppModelApi, AppModelView, rule_as_bad_request
-from views.service_catalog import LabelledInterface, checkbox
+from views.service_catalog import LabelledInterface
 
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 HOURS_FIELDS = [f"hours_{weekday}" for weekday in range(7)]
@@ -379,7 +379,6 @@ CALENDAR_FORM_FIELDS = {
         widget=Select2Widget(),
     ),
     **{field: _hours_field(weekday) for weekday, field in enumerate(HOURS_FIELDS)},
-    "active": checkbox(LABELS["active"], True, _l("Inactive calendars leave dropdowns; SLAs that use one keep it")),
 }
 
 

@@ -43,7 +43,7 @@ from app.security.roles import CONTRACT
 from models.contracts import Contract, EntitlementCharge
 from models.enums import ChargeMode, ContractStatus, EntitlementKind, SLAKind
 from views.base import AppModelApi, AppModelView, rule_as_bad_request
-from views.service_catalog import LabelledInterface, checkbox
+from views.service_catalog import LabelledInterface
 
 CURRENCY = "CNY"
 
@@ -316,9 +316,6 @@ class ContractView(AppModelView):
         "notes": lambda value: value or "",
         "entitlement_amount": decimal,
         "charge_per_request": decimal,
-    }
-    add_form_extra_fields = edit_form_extra_fields = {
-        "active": checkbox(LABELS["active"], True),
     }
     add_form_query_rel_fields = {
         "sla": [["id", ActiveOrCurrent, (Contract, "sla")], ["kind", ExternalSLAs, None]],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField
 
 from app.security.roles import REFERENCE
 from models.reference import Region, Skill
@@ -18,11 +17,6 @@ LABELS = {
     "updated_at": _l("Updated at"),
 }
 COLUMNS = ["code", "name", "active"]
-
-
-def active_checkbox(description) -> BooleanField:
-    """An active flag that can be cleared: FAB makes a NOT NULL boolean required, so unticking it fails."""
-    return BooleanField(LABELS["active"], default=True, description=description)
 
 
 class ReferenceView(AppModelView):
@@ -48,11 +42,9 @@ class RegionView(ReferenceView):
     class_permission_name = REFERENCE
     noun = _l("Region")
     description_columns = {
+        "active": _l("Inactive regions leave dropdowns; sites, groups and vendors keep them"),
         "code": _l("Unique, e.g. HD for 华东; used to match imports"),
         "name": _l("Shown in dropdowns, e.g. 华东"),
-    }
-    add_form_extra_fields = edit_form_extra_fields = {
-        "active": active_checkbox(_l("Inactive regions leave dropdowns; sites, groups and vendors keep them")),
     }
 
 
@@ -62,11 +54,9 @@ class SkillView(ReferenceView):
     class_permission_name = REFERENCE
     noun = _l("Skill")
     description_columns = {
+        "active": _l("Inactive skills leave dropdowns; categories, engineers and vendors keep them"),
         "code": _l("Unique, e.g. NET; used to match imports"),
         "name": _l("Shown in dropdowns, e.g. 网络"),
-    }
-    add_form_extra_fields = edit_form_extra_fields = {
-        "active": active_checkbox(_l("Inactive skills leave dropdowns; categories, engineers and vendors keep them")),
     }
 
 

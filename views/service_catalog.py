@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import asc, case, desc, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
-from wtforms import BooleanField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Optional
+from wtforms import SelectField, TextAreaField
+from wtforms.validators import DataRequired
 from wtforms.widgets import TextArea
 
 from app.domain.errors import ValidationError
@@ -46,11 +46,6 @@ class LabelledInterface(SQLAInterface):
             if isinstance(value, LabelledEnum):
                 return value
         return super()._get_attr_value(item, col)
-
-
-def checkbox(label, default: bool = False, description="") -> BooleanField:
-    """A tick box that may be left unticked (FAB requires NOT NULL booleans to be ticked)."""
-    return BooleanField(label, default=default, description=description, validators=[Optional()])
 
 
 LEVEL_CHOICES = [(1, _l("1 (highest)")), (2, "2"), (3, "3"), (4, _l("4 (lowest)"))]
@@ -161,7 +156,6 @@ CATEGORY_FORM_FIELDS = {
     "standard_solution": TextAreaField(LABELS["standard_solution"], widget=TemplateTextArea()),
     "default_impact": _level_field(LABELS["default_impact"]),
     "default_urgency": _level_field(LABELS["default_urgency"]),
-    "active": checkbox(LABELS["active"], True, _l("Inactive categories leave dropdowns; existing requests keep them")),
 }
 
 

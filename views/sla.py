@@ -25,7 +25,7 @@ from app.security.roles import SLA as SLA_RESOURCE
 from models.enums import Priority, ServiceTier, SLAKind
 from models.sla import SLA, SLATarget
 from views.base import AppModelApi, AppModelView, rule_as_bad_request
-from views.service_catalog import LabelledInterface, checkbox
+from views.service_catalog import LabelledInterface
 
 # Request statuses an SLA may pause in (codes stored in SLA.pause_statuses). Service requests are
 # not built yet; when they are, these belong with their status enum in models/enums.py.
@@ -291,11 +291,6 @@ def _target_field(priority: Priority, kind: str) -> IntegerField:
 
 
 SLA_FORM_FIELDS = {
-    "is_default": checkbox(
-        LABELS["is_default"],
-        description=_l("Used when no contract or scope picks another; at most one default per kind"),
-    ),
-    "active": checkbox(LABELS["active"], True, _l("Inactive SLAs are never chosen for new requests")),
     "pause_statuses": SelectMultipleField(
         LABELS["pause_statuses"], choices=list(REQUEST_STATUSES.items()), widget=Select2ManyWidget()
     ),
@@ -335,6 +330,7 @@ class SLAView(AppModelView):
         (_l("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]  # fmt: skip
     description_columns = {
+        "active": _l("Inactive SLAs are never chosen for new requests"),
         "kind": _l("SLA: promised to customers. OLA: internal, for service vendors and support groups"),
         "calendar": _l("Targets count only the working time of this calendar"),
         "is_default": _l("Used when no contract or scope picks another; at most one default per kind"),
