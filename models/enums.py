@@ -98,3 +98,28 @@ class WarehouseKind(LabelledEnum):
     REGIONAL = ("regional", _l("Regional warehouse"))
     VAN = ("van", _l("Engineer van"))
     VENDOR = ("vendor", _l("Vendor-held"))
+
+
+class RequestStatus(LabelledEnum):
+    """A service request's status; the flow between them is app/domain/request_flow.py."""
+
+    NEW = ("new", _l("New"))
+    ASSIGNED = ("assigned", _l("Assigned"))
+    IN_PROGRESS = ("in_progress", _l("In progress"))
+    PENDING_CUSTOMER = ("pending_customer", _l("Waiting for the customer"))
+    PENDING_VENDOR = ("pending_vendor", _l("Waiting for the vendor"))
+    RESOLVED = ("resolved", _l("Resolved"))
+    CLOSED = ("closed", _l("Closed"))
+    CANCELLED = ("cancelled", _l("Cancelled"))
+
+
+class RequestAction(LabelledEnum):
+    ASSIGN = ("assign", _l("Assign"))
+    START = ("start", _l("Start work"))
+    WAIT_CUSTOMER = ("wait_customer", _l("Wait for the customer"))
+    WAIT_VENDOR = ("wait_vendor", _l("Wait for the vendor"))
+    RESUME = ("resume", _l("Resume"))
+    RESOLVE = ("resolve", _l("Resolve"))
+    CLOSE = ("close", _l("Close"))
+    REOPEN = ("reopen", _l("Reopen"))
+    CANCEL = ("cancel", _l("Cancel request"))

@@ -22,20 +22,17 @@ from wtforms.validators import InputRequired, NumberRange
 from app.domain.errors import ValidationError
 from app.domain.sla_selection import ASSET_MODEL, CATEGORY, CUSTOMER, SCOPE_LEVELS, TIER
 from app.security.roles import SLA as SLA_RESOURCE
-from models.enums import Priority, ServiceTier, SLAKind
+from models.enums import Priority, RequestStatus, ServiceTier, SLAKind
 from models.sla import SLA, SLATarget
 from views.base import AppModelApi, AppModelView, rule_as_bad_request
 from views.service_catalog import LabelledInterface
 
-# Request statuses an SLA may pause in (codes stored in SLA.pause_statuses). Service requests are
-# not built yet; when they are, these belong with their status enum in models/enums.py.
+# Statuses an SLA may pause in (codes stored in SLA.pause_statuses): any a request can still be
+# worked in; closed and cancelled requests have no clock to pause.
 REQUEST_STATUSES = {
-    "new": _l("New"),
-    "assigned": _l("Assigned"),
-    "in_progress": _l("In progress"),
-    "pending_customer": _l("Waiting for the customer"),
-    "pending_vendor": _l("Waiting for the vendor"),
-    "resolved": _l("Resolved"),
+    status.value: status.label
+    for status in RequestStatus
+    if status not in (RequestStatus.CLOSED, RequestStatus.CANCELLED)
 }
 
 TARGET_KINDS = ("response", "resolution")
