@@ -244,7 +244,7 @@ def scope_summary(sla: SLA) -> str:
         (LABELS["scope_tiers"], tier_labels(sla.scope_tiers)),
     ):
         if value:
-            parts.append(f"{label}: {value}")
+            parts.append(_("%(label)s: %(value)s", label=label, value=value))
     if not parts:
         return _("Everything (default only)") if sla.is_default else _("No scope: used only when a contract names it")
     return " · ".join(parts)

@@ -130,11 +130,15 @@ CONTACTS = ImportSpec(
     key=("customer", "email"),
     columns=(
         customer_column(required=True),
-        Column("email", ("e-mail", "邮箱", "email", "电子邮件"), EmailValue(200), required=True, fold_case=True),
+        Column(
+            "email", ("e-mail", "邮箱", "email", "电子邮件", "电子邮箱"), EmailValue(200), required=True, fold_case=True
+        ),
         Column("name", ("name", "姓名"), required=True),
         Column("phone", ("phone", "电话")),
         Column("job_title", ("job title", "职务")),
-        Column("preferred_language", ("language", "语言"), OneOfValue(LANGUAGE_CODES)),
+        Column(
+            "preferred_language", ("language", "语言", "preferred language", "首选语言"), OneOfValue(LANGUAGE_CODES)
+        ),
         active_column(),
     ),
 )

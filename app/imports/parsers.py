@@ -238,7 +238,7 @@ class EnumValue:
         return member
 
     def hint_choices(self) -> str:
-        return ", ".join(str(member.label) for member in self.enum_class)
+        return str(_l(", ")).join(str(member.label) for member in self.enum_class)  # zh: 、
 
     def _options(self, locales: tuple[str, ...]) -> dict[str, Any]:
         options = {}

@@ -178,3 +178,10 @@ def test_enum_labels_are_accepted_in_every_language_whatever_the_users(tmp_path)
         assert EnumValue(ServiceTier)("Gold", ctx) is ServiceTier.GOLD
         english_only = RowContext(Lookups(session=None, locales=("en",)))
         assert "金牌 is not one of" in reason(EnumValue(ServiceTier), "金牌", english_only)
+
+
+def test_contact_import_accepts_the_headers_our_zh_export_writes():
+    from app.imports.catalog_specs import SPECS
+
+    headers = {alias for column in SPECS["contacts"].columns for alias in column.headers}
+    assert {"电子邮箱", "首选语言"} <= headers
