@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import ActiveMixin, Model, TimestampMixin
@@ -57,10 +57,21 @@ class Contract(ActiveMixin, TimestampMixin, Model):
 
 
 class EntitlementCharge(TimestampMixin, Model):
-    """One use of a contract's entitlement (a request counted, or money charged). Append-only."""
+    """One use of a contract's entitlement (a request counted, or money charged). Append-only.
+
+    A request is charged when it closes; reopening it appends a reversal (negative,
+    pointing at the charge it cancels), so the ledger's sum is always what is used.
+    """
 
     __tablename__ = "entitlement_charge"
-    __table_args__ = (CheckConstraint("requests >= 0 AND amount >= 0", name="charge_not_negative"),)
+    __table_args__ = (
+        CheckConstraint(
+            "(reverses_id IS NULL AND requests >= 0 AND amount >= 0)"
+            " OR (reverses_id IS NOT NULL AND requests <= 0 AND amount <= 0)",
+            name="charge_sign",
+        ),
+        UniqueConstraint("reverses_id"),
+    )
     __scope__ = {"customer": "customer_id"}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,5 +80,7 @@ class EntitlementCharge(TimestampMixin, Model):
     requests: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     amount: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
     note: Mapped[str | None] = mapped_column(String(200))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("service_request.id"), index=True)
+    reverses_id: Mapped[int | None] = mapped_column(ForeignKey("entitlement_charge.id"))
 
     contract: Mapped[Contract] = relationship(back_populates="charges")

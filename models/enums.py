@@ -123,3 +123,90 @@ class RequestAction(LabelledEnum):
     CLOSE = ("close", _l("Close"))
     REOPEN = ("reopen", _l("Reopen"))
     CANCEL = ("cancel", _l("Cancel request"))
+
+
+class RequestType(LabelledEnum):
+    INCIDENT = ("incident", _l("Incident"))
+    SERVICE_REQUEST = ("service_request", _l("Service request"))
+    COMPLAINT = ("complaint", _l("Complaint"))
+    INSPECTION = ("inspection", _l("Inspection"))
+    CONSULTATION = ("consultation", _l("Consultation"))
+    PROBLEM = ("problem", _l("Problem"))
+
+
+class Channel(LabelledEnum):
+    PHONE = ("phone", _l("Phone"))
+    EMAIL = ("email", _l("E-mail"))
+    WEB = ("web", _l("Web"))
+    PORTAL = ("portal", _l("Customer portal"))
+    SCHEDULED = ("scheduled", _l("Scheduled"))
+
+
+class NoteKind(LabelledEnum):
+    INTERNAL = ("internal", _l("Internal note"))
+    REPLY = ("reply", _l("Reply to the customer"))
+
+
+class WorkOrderType(LabelledEnum):
+    ON_SITE = ("on_site", _l("On-site"))
+    REMOTE = ("remote", _l("Remote"))
+    REPAIR = ("repair", _l("Repair"))
+    INSPECTION = ("inspection", _l("Inspection"))
+
+
+class WorkOrderStatus(LabelledEnum):
+    """A work order's status; the flow between them is app/domain/work_order_flow.py."""
+
+    ASSIGNED = ("assigned", _l("Assigned"))
+    ACCEPTED = ("accepted", _l("Accepted"))
+    DECLINED = ("declined", _l("Declined"))
+    SCHEDULED = ("scheduled", _l("Scheduled"))
+    ON_SITE = ("on_site", _l("On site"))
+    SUBMITTED = ("submitted", _l("Submitted for review"))
+    APPROVED = ("approved", _l("Approved"))
+    CANCELLED = ("cancelled", _l("Cancelled"))
+
+
+class WorkOrderAction(LabelledEnum):
+    REASSIGN = ("reassign", _l("Reassign"))
+    ACCEPT = ("accept", _l("Accept"))
+    DECLINE = ("decline", _l("Decline"))
+    SCHEDULE = ("schedule", _l("Schedule visit"))
+    CHECK_IN = ("check_in", _l("Check in"))
+    SUBMIT = ("submit", _l("Submit for review"))
+    APPROVE = ("approve", _l("Approve"))
+    REWORK = ("rework", _l("Send back for rework"))
+    CANCEL = ("cancel", _l("Cancel work order"))
+
+
+class WorkResult(LabelledEnum):
+    FIXED = ("fixed", _l("Fixed"))
+    PARTLY_FIXED = ("partly_fixed", _l("Partly fixed"))
+    NOT_FIXED = ("not_fixed", _l("Not fixed"))
+
+
+class ExpenseKind(LabelledEnum):
+    TRAVEL = ("travel", _l("Travel"))
+    MATERIAL = ("material", _l("Material"))
+    OTHER = ("other", _l("Other"))
+
+
+class StockMoveKind(LabelledEnum):
+    """A stock ledger movement; which stock buckets each kind moves between is app/domain/stock_ledger.py."""
+
+    RECEIPT = ("receipt", _l("Receipt"))
+    ISSUE = ("issue", _l("Issue to work order"))
+    RETURN = ("return", _l("Return unused"))
+    TRANSFER = ("transfer", _l("Transfer"))
+    ADJUSTMENT = ("adjustment", _l("Stock adjustment"))
+    DEFECTIVE_RETURN = ("defective_return", _l("Defective return"))
+    SENT_TO_REPAIR = ("sent_to_repair", _l("Sent to repair"))
+    REPAIRED = ("repaired", _l("Repaired back to stock"))
+    SCRAPPED = ("scrapped", _l("Scrapped"))
+
+
+class MailStatus(LabelledEnum):
+    PENDING = ("pending", _l("Waiting to be sent"))
+    SENT = ("sent", _l("Sent"))
+    FAILED = ("failed", _l("Failed"))
+    HELD = ("held", _l("Kept in the outbox (development)"))

@@ -33,6 +33,11 @@ CONTRACT = "Contract"  # contracts and entitlement charges
 SUPPORT = "Support"  # support groups and engineer profiles
 STOCK = "Stock"  # warehouses, spare parts, stock levels
 CATALOG_IMPORT = "CatalogImport"  # CSV/XLSX/iCalendar imports (Admin only)
+REQUEST = "ServiceRequest"  # service requests, their notes, attachments, intake, search
+WORK_ORDER = "WorkOrder"  # work orders, their time entries, expenses, sign-off
+STOCK_LEDGER = "StockLedger"  # stock movements (receipts, issues, transfers, repairs)
+NOTIFICATION = "Notification"  # one's own notifications (the bell)
+DESK_SETTINGS = "DeskSettings"  # service desk settings and the mail outbox (Admin only)
 
 # Pages every logged-in user needs: their profile, its edit form, their own password.
 SELF_SERVICE: tuple[tuple[str, str], ...] = (
@@ -47,17 +52,27 @@ SELF_SERVICE: tuple[tuple[str, str], ...] = (
 
 STAFF_READS = (CUSTOMER, VENDOR, DIRECTORY, ASSET, REFERENCE, SERVICE_CATALOG, CALENDAR, SLA, CONTRACT, SUPPORT, STOCK)
 
+# Staff work requests, work orders and the stock ledger; what each role may do to a request
+# or work order beyond that is the transition tables in app/domain.
+STAFF_WORK = {REQUEST: WRITE, WORK_ORDER: WRITE, STOCK_LEDGER: WRITE, NOTIFICATION: WRITE}
+
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     # Catalogs are configured by admins (who hold every permission); staff read them.
-    "Manager": dict.fromkeys(STAFF_READS, READ),
-    "Dispatcher": dict.fromkeys(STAFF_READS, READ),
-    "Engineer": dict.fromkeys(STAFF_READS, READ),
+    "Manager": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
+    "Dispatcher": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
+    "Engineer": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
     # Outside organisations: rows are scoped to their own organisation.
-    "Vendor": {VENDOR: READ, DIRECTORY: READ, STOCK: READ},
-    "Customer": {CUSTOMER: READ, DIRECTORY: READ, ASSET: READ, CONTRACT: READ},
+    "Vendor": {VENDOR: READ, DIRECTORY: READ, STOCK: READ, WORK_ORDER: WRITE, NOTIFICATION: WRITE},
+    "Customer": {
+        CUSTOMER: READ,
+        DIRECTORY: READ,
+        ASSET: READ,
+        CONTRACT: READ,
+        REQUEST: READ,
+        NOTIFICATION: WRITE,
+    },
 }
 BUILT_IN_ROLES = (ADMIN, *ROLE_GRANTS)
-
 
 
 def permission_pairs(grants: dict[str, str]) -> set[tuple[str, str]]:

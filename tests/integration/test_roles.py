@@ -49,12 +49,14 @@ def test_admin_holds_every_permission(app):
         assert role_permissions(sm, ADMIN) == every
 
 
-def test_outside_roles_cannot_write_or_see_security_screens(app):
+def test_outside_roles_write_only_their_own_work_and_never_see_security_screens(app):
+    """A vendor works its work orders; both mark their own notifications read; no catalog is writable."""
     sm = app.appbuilder.sm
+    own_work = {"Vendor": {"WorkOrder", "Notification"}, "Customer": {"Notification"}}
     with app.app_context():
         for name in ("Vendor", "Customer"):
             perms = role_permissions(sm, name)
-            assert not any(p == "can_write" for p, _ in perms)
+            assert {resource for p, resource in perms if p == "can_write"} == own_work[name]
             assert ("menu_access", "Security") not in perms
         assert ("can_read", "Customer") not in role_permissions(sm, "Vendor")
         assert ("can_read", "Vendor") not in role_permissions(sm, "Customer")
