@@ -105,6 +105,25 @@ def business_timezone(env: Mapping[str, str]) -> str:
     return name
 
 
+def mail_delivery(env: Mapping[str, str], app_env: str) -> str:
+    """Delivery mode: "smtp" sends; "outbox" keeps mail HELD in the outbox for admins to read (development)."""
+    mode = env.get("MAIL_DELIVERY") or ("smtp" if app_env == "production" else "outbox")
+    if mode not in ("smtp", "outbox"):
+        raise ConfigError("MAIL_DELIVERY", f"expected smtp or outbox, got {mode!r}")
+    return mode
+
+
+def public_base_url(env: Mapping[str, str], host: str, port: int) -> str:
+    """The address users reach the app at, for links in mail and jobs (no request to ask)."""
+    from urllib.parse import urlsplit
+
+    raw = env.get("PUBLIC_BASE_URL") or f"http://{host}:{port}"
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ConfigError("PUBLIC_BASE_URL", f"expected an http(s) address like https://desk.example.com, got {raw!r}")
+    return raw.rstrip("/")
+
+
 def load(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from the environment, then apply overrides."""
     env = os.environ if env is None else env
@@ -138,6 +157,8 @@ def load(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | No
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "servicedesk@localhost",
+        "MAIL_DELIVERY": mail_delivery(env, app_env),
+        "PUBLIC_BASE_URL": public_base_url(env, env.get("HOST") or "127.0.0.1", _int(env, "PORT", 5000)),
         # Flask-AppBuilder
         "APP_NAME": "服务运营管理后台 Service Desk",
         "FAB_BASE_TEMPLATE": "servicedesk/baselayout.html",

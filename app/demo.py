@@ -13,7 +13,7 @@ import random
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
@@ -36,6 +36,7 @@ from app.demo_data.reference import REGIONS, SKILLS
 from app.demo_data.sla import PAUSE_STATUSES, SLAS, VENDOR_OLA
 from app.demo_data.support import ALWAYS_CALENDAR, CHINA_CALENDAR, ENGINEER_PROFILES, SUPPORT_GROUPS
 from app.demo_data.vendors import VENDOR_CONTACTS, VENDOR_PROFILES
+from app.domain.stock_ledger import move
 from app.extensions import db
 from models.assets import Asset, AssetModel
 from models.calendars import Calendar, CalendarDay
@@ -48,6 +49,7 @@ from models.enums import (
     Priority,
     ServiceTier,
     SLAKind,
+    StockMoveKind,
     SupportTier,
     WarehouseKind,
 )
@@ -124,8 +126,12 @@ ENGINEER_ACCOUNTS = [
 _ALNUM = string.ascii_uppercase.replace("I", "").replace("O", "") + string.digits  # no I/O: read as 1/0
 
 
-def seed_demo() -> dict[str, int]:
-    """Add the demo rows and commit; returns how many of each were added."""
+def seed_demo(activity: bool = True) -> dict[str, int]:
+    """Add the demo rows and commit; returns how many of each were added.
+
+    ``activity`` adds 90 days of service desk work (app/demo_requests.py, ~40 s); the test suite
+    leaves it out of its shared database and seeds it in the one test that checks it.
+    """
     rng = random.Random(RANDOM_SEED)
     today = date.today()
     counts: dict[str, int] = {}
@@ -153,6 +159,10 @@ def seed_demo() -> dict[str, int]:
     counts["vendor_contacts"] = _complete_vendors(vendors, regions, skills, slas[VENDOR_OLA])
     _add_contracts(rng, today, customers, slas, counts)
     _add_stock(rng, regions, users, vendors, models, counts)
+    if activity:
+        from app.demo_requests import seed_demo_requests
+
+        counts.update(seed_demo_requests(db.session, now=datetime.now(UTC)))
 
     db.session.commit()
     return counts
@@ -663,19 +673,34 @@ def _add_stock(
     db.session.add_all([*warehouses, *parts])
     db.session.flush()
 
-    levels = []
+    # Opening stock arrives as receipts in the ledger, so every level equals its movements' sum;
+    # a level with nothing on hand is stocked (listed) but has no movement yet.
+    received_at = datetime.combine(date.today() - timedelta(days=120), time(1, 0), tzinfo=UTC)
+    levels, receipts = [], []
     for part in parts:
         group = part.part_number.split("-")[1]
         short = part.part_number in SHORT_PARTS
         for warehouse in warehouses:
             quantity = _on_hand(rng, warehouse.kind, group, part, short)
             if quantity is not None:
-                levels.append(
-                    StockLevel(warehouse=warehouse, spare_part=part, vendor_id=warehouse.vendor_id, on_hand=quantity)
-                )
+                levels.append(StockLevel(warehouse=warehouse, spare_part=part, vendor_id=warehouse.vendor_id))
+                if quantity:
+                    receipts.append((part, warehouse, quantity))
     db.session.add_all(levels)
     db.session.flush()
+    for part, warehouse, quantity in receipts:
+        move(
+            db.session,
+            StockMoveKind.RECEIPT,
+            part_id=part.id,
+            warehouse_id=warehouse.id,
+            quantity=quantity,
+            now=received_at,
+            reference="期初库存",
+            actor_label="flask seed-demo",
+        )
     counts.update(warehouses=len(warehouses), spare_parts=len(parts), stock_levels=len(levels))
+    counts["stock_movements"] = len(receipts)
 
 
 def _on_hand(rng: random.Random, kind: WarehouseKind, group: str, part: SparePart, short: bool) -> int | None:

@@ -45,7 +45,7 @@ def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
     state = inspect(obj)
     changes: dict[str, list[Any]] = {}
     for attr in state.mapper.column_attrs:
-        if attr.key in IGNORED or attr.key == "id":
+        if attr.key in IGNORED or attr.key == "id" or attr.key in getattr(obj, "__history_ignore__", ()):
             continue
         history = state.attrs[attr.key].history
         if action == "create":

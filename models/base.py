@@ -8,6 +8,9 @@ FAB's included -- is mapped: SQLite batch migrations cannot drop unnamed constra
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from flask_appbuilder import Model
@@ -51,8 +54,23 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
+# The demo seeder replays 90 days of work: inside ``simulated_clock`` every default timestamp
+# (created_at, updated_at, change_log.changed_at) is that moment, so records agree with their story.
+_simulated_now: ContextVar[datetime | None] = ContextVar("simulated_now", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return _simulated_now.get() or datetime.now(UTC)
+
+
+@contextmanager
+def simulated_clock(moment: datetime) -> Iterator[None]:
+    """Make ``utcnow`` return ``moment`` (aware) inside the block; only for replaying history."""
+    token = _simulated_now.set(moment)
+    try:
+        yield
+    finally:
+        _simulated_now.reset(token)
 
 
 class TimestampMixin:
@@ -70,4 +88,4 @@ class ActiveMixin:
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), index=True)
 
 
-__all__ = ["ActiveMixin", "Model", "NAMING_CONVENTION", "TimestampMixin", "UTCDateTime", "utcnow"]
+__all__ = ["ActiveMixin", "Model", "NAMING_CONVENTION", "TimestampMixin", "UTCDateTime", "simulated_clock", "utcnow"]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.assets import Asset
 from models.base import Model, TimestampMixin, UTCDateTime, utcnow
+from models.calendars import Calendar
 from models.contracts import Contract
 from models.enums import Channel, NoteKind, Priority, RequestStatus, RequestType, enum_column
 from models.organisations import Contact, Customer, Site, Vendor
@@ -216,3 +217,5 @@ class DeskSettings(TimestampMixin, Model):
     survey_valid_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
     attachment_max_mb: Mapped[int] = mapped_column(Integer, default=10, server_default="10")
     calendar_id: Mapped[int | None] = mapped_column(ForeignKey("business_calendar.id"))  # when a request has no SLA
+
+    calendar: Mapped[Calendar | None] = relationship(Calendar, lazy="selectin")

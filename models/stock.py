@@ -35,6 +35,7 @@ from models.reference import Region
 
 if TYPE_CHECKING:
     from models.users import UserAccount
+    from models.work_orders import WorkOrder
 
 
 class Warehouse(ActiveMixin, TimestampMixin, Model):
@@ -161,3 +162,4 @@ class StockMovement(Model):
     warehouse: Mapped[Warehouse] = relationship(Warehouse, foreign_keys=[warehouse_id], lazy="joined")
     to_warehouse: Mapped[Warehouse | None] = relationship(Warehouse, foreign_keys=[to_warehouse_id], lazy="selectin")
     actor: Mapped[UserAccount | None] = relationship("UserAccount", lazy="selectin")
+    work_order: Mapped[WorkOrder | None] = relationship("WorkOrder", lazy="selectin")

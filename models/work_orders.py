@@ -28,6 +28,7 @@ MONEY = Numeric(12, 2)
 class WorkOrder(TimestampMixin, Model):
     __tablename__ = "work_order"
     __history__ = True
+    __history_ignore__ = ("signature_png",)  # the drawing stays on the row; the history shows who signed, when
     __scope__ = {"vendor": "vendor_id", "customer": "customer_id"}
     __table_args__ = (
         CheckConstraint("assignee_user_id IS NULL OR vendor_id IS NULL", name="one_assignee_kind"),

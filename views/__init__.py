@@ -14,7 +14,9 @@ CUSTOMERS = "Customers"
 SERVICE_SETTINGS = "Service settings"
 RESOURCES = "Resources"
 IMPORTS = "Import data"
+SERVICE_DESK = "Service desk"
 CATEGORY_LABELS = {
+    SERVICE_DESK: (_l("Service desk"), "fa-headset"),
     CUSTOMERS: (_l("Customers & assets"), "fa-building"),
     SERVICE_SETTINGS: (_l("Service settings"), "fa-sliders"),
     RESOURCES: (_l("Resources"), "fa-users"),
@@ -39,21 +41,30 @@ def add_to_menu(appbuilder: AppBuilder, view, name: str, label, icon: str, categ
 def register(app: Flask, appbuilder: AppBuilder) -> None:
     from views import (
         assets,
+        attachments,
         calendars,
         contracts,
         customers,
+        desk_settings,
         directory,
         imports,
+        intake,
+        notifications,
         reference,
         service_catalog,
+        service_requests,
         sla,
         stock,
+        stock_ledger,
         support,
+        surveys,
         vendors,
+        work_orders,
     )
     from views.health import bp as health_bp
 
     modules = (customers, support, vendors, directory, stock, reference, assets)
-    for module in (*modules, calendars, service_catalog, sla, contracts, imports):
+    desk = (service_requests, intake, work_orders, stock_ledger, attachments, notifications, surveys, desk_settings)
+    for module in (*desk, *modules, calendars, service_catalog, sla, contracts, imports):
         module.register(appbuilder)
     app.register_blueprint(health_bp)

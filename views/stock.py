@@ -1,8 +1,9 @@
 """Spare parts (备件), warehouses (仓库) and stock levels: screens and REST APIs.
 
 Warehouses are central, regional, an engineer's van (owned by the engineer) or
-vendor-held (consignment stock the vendor sees). Stock levels are read only here:
-stock moves through the movement ledger, which arrives with the service desk.
+vendor-held (consignment stock the vendor sees). Stock levels are read only, on screen
+and in the API: quantities change only through the stock ledger (views/stock_ledger.py),
+so each bucket always equals the sum of its movements.
 A vendor user sees only its vendor-held warehouses and their stock.
 """
 
@@ -143,6 +144,8 @@ LABELS = {
     "spare_part": _l("Spare part"),
     "warehouse": _l("Warehouse"),
     "on_hand": _l("On hand"),
+    "defective": _l("Defective"),
+    "in_repair": _l("In repair"),
     SAFETY_STOCK: _l("Safety stock"),
     BELOW: _l("Below safety stock"),
     "created_at": _l("Created at"),
@@ -163,11 +166,12 @@ class StockLevelView(AppModelView):
     route_base = "/stock-levels"
     datamodel = StockInterface(StockLevel)
     class_permission_name = STOCK
-    base_permissions = ["can_read"]  # stock moves only through the movement ledger
+    base_permissions = ["can_read"]  # stock moves only through the stock ledger
     exclude_route_methods = {"add", "edit", "delete", "action", "action_post", "download"}
     noun = _l("Stock level")
+    list_template = "desk/stock_levels_list.html"  # says where quantities change
     label_columns = LABELS
-    list_columns = ["spare_part", "warehouse", "on_hand", SAFETY_STOCK, BELOW]
+    list_columns = ["spare_part", "warehouse", "on_hand", "defective", "in_repair", SAFETY_STOCK, BELOW]
     show_columns = list_columns
     search_columns = ["spare_part", "warehouse", "on_hand"]
     order_columns = ["on_hand"]
@@ -186,7 +190,7 @@ class PartStockView(StockLevelView):
     """A spare part's stock, warehouse by warehouse, shown on the part's page."""
 
     route_base = "/part-stock"
-    list_columns = ["warehouse", "on_hand", SAFETY_STOCK, BELOW]
+    list_columns = ["warehouse", "on_hand", "defective", "in_repair", SAFETY_STOCK, BELOW]
     formatters_columns = StockLevelView.formatters_columns  # a subclass's own declarations only are kept
     base_order = ("warehouse.code", "asc")
 
@@ -364,7 +368,7 @@ class SparePartApi(AppModelApi):
 
 
 class StockLevelApi(AppModelApi):
-    """Read only for everyone: stock moves only through the movement ledger."""
+    """Read only for everyone: stock moves only through the stock ledger (``/api/v1/stockledger/``)."""
 
     resource_name = "stock_level"
     datamodel = SQLAInterface(StockLevel)
@@ -383,6 +387,8 @@ class StockLevelApi(AppModelApi):
         "warehouse.code",
         "warehouse.name",
         "on_hand",
+        "defective",
+        "in_repair",
     ]
     search_columns = ["spare_part", "warehouse", "on_hand"]
     order_columns = ["on_hand"]

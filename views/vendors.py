@@ -91,7 +91,8 @@ class VendorUserView(DirectoryView):
     show_columns = ["first_name", "last_name", "username", "email", "roles", "vendor", "active"]
     search_columns = ["first_name", "last_name", "username", "email", "active"]
     label_columns = {**DirectoryView.label_columns, "vendor": _l("Service vendor")}
-    formatters_columns = DirectoryView.formatters_columns  # a subclass's own declarations only are kept
+    # A subclass's own declarations only are kept; staff accounts (reachable by id) have no vendor.
+    formatters_columns = {**DirectoryView.formatters_columns, "vendor": blank_if_none}
 
 
 VendorUserView.list_title = _l("User accounts")  # the tab on the vendor's page

@@ -34,6 +34,7 @@ SUPPORT = "Support"  # support groups and engineer profiles
 STOCK = "Stock"  # warehouses, spare parts, stock levels
 CATALOG_IMPORT = "CatalogImport"  # CSV/XLSX/iCalendar imports (Admin only)
 REQUEST = "ServiceRequest"  # service requests, their notes, attachments, intake, search
+REQUEST_QUEUE = "RequestQueue"  # staff's named request lists (mine, my group's, unassigned, due today, …)
 WORK_ORDER = "WorkOrder"  # work orders, their time entries, expenses, sign-off
 STOCK_LEDGER = "StockLedger"  # stock movements (receipts, issues, transfers, repairs)
 NOTIFICATION = "Notification"  # one's own notifications (the bell)
@@ -54,7 +55,7 @@ STAFF_READS = (CUSTOMER, VENDOR, DIRECTORY, ASSET, REFERENCE, SERVICE_CATALOG, C
 
 # Staff work requests, work orders and the stock ledger; what each role may do to a request
 # or work order beyond that is the transition tables in app/domain.
-STAFF_WORK = {REQUEST: WRITE, WORK_ORDER: WRITE, STOCK_LEDGER: WRITE, NOTIFICATION: WRITE}
+STAFF_WORK = {REQUEST: WRITE, REQUEST_QUEUE: WRITE, WORK_ORDER: WRITE, STOCK_LEDGER: WRITE, NOTIFICATION: WRITE}
 
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     # Catalogs are configured by admins (who hold every permission); staff read them.
@@ -62,7 +63,8 @@ ROLE_GRANTS: dict[str, dict[str, str]] = {
     "Dispatcher": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
     "Engineer": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
     # Outside organisations: rows are scoped to their own organisation.
-    "Vendor": {VENDOR: READ, DIRECTORY: READ, STOCK: READ, WORK_ORDER: WRITE, NOTIFICATION: WRITE},
+    # A vendor issues and returns parts on its own work orders from its vendor-held warehouses.
+    "Vendor": {VENDOR: READ, DIRECTORY: READ, STOCK: READ, WORK_ORDER: WRITE, STOCK_LEDGER: WRITE, NOTIFICATION: WRITE},
     "Customer": {
         CUSTOMER: READ,
         DIRECTORY: READ,
@@ -85,14 +87,22 @@ def permission_pairs(grants: dict[str, str]) -> set[tuple[str, str]]:
     return pairs
 
 
-def menu_pairs(appbuilder: AppBuilder, readable: set[str]) -> set[tuple[str, str]]:
-    """menu_access for each menu item whose view the role can read, and its category."""
+def menu_pairs(appbuilder: AppBuilder, grants: dict[str, str]) -> set[tuple[str, str]]:
+    """menu_access for each menu item whose page the role can open, and its category.
+
+    A page is opened with the permission its view's default method needs: read for most, write
+    for screens that only writers use (taking a call), so readers do not see a link that refuses them.
+    """
     pairs: set[tuple[str, str]] = set()
     for category in appbuilder.menu.get_list():
         items = category.childs or [category]
         for item in items:
             view = item.baseview
-            if view is not None and view.class_permission_name in readable:
+            level = grants.get(view.class_permission_name) if view is not None else None
+            if level is None:
+                continue
+            needed = (getattr(view, "method_permission_name", None) or {}).get(getattr(view, "default_view", ""))
+            if needed != WRITE or level == WRITE:
                 pairs.add(("menu_access", item.name))
                 pairs.add(("menu_access", category.name))
     return pairs
@@ -134,8 +144,7 @@ def sync_roles(appbuilder: AppBuilder) -> dict[str, int]:
     counts: dict[str, int] = {}
     for name, grants in ROLE_GRANTS.items():
         role = _ensure_role(sm, name)
-        readable = {resource for resource in grants}
-        wanted = permission_pairs(grants) | menu_pairs(appbuilder, readable)
+        wanted = permission_pairs(grants) | menu_pairs(appbuilder, grants)
         role.permissions = _permission_views(sm, wanted)
         counts[name] = len(role.permissions)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 
@@ -87,3 +88,28 @@ def test_history_on_the_sla_page_shows_labels_yes_no_and_kinds_not_raw_values(ap
     assert "No → Yes" in history  # the old value is kept although the SLA was expired by its commit
     assert "OLA (vendors and groups)" in history
     assert "True" not in history and "INTERNAL" not in history
+
+
+@pytest.mark.parametrize("statement", ["UPDATE change_log SET actor_label = 'forged'", "DELETE FROM change_log"])
+def test_nobody_edits_or_deletes_the_audit_trail(app, statement):
+    """操作记录 are append-only in the database itself, whoever connects (a trigger refuses)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    from app.extensions import db
+    from models.history import ChangeLog
+
+    with app.app_context():
+        assert db.session.scalar(select(ChangeLog.id).limit(1)) is not None  # the demo's own history
+        with pytest.raises(DatabaseError, match="append-only"), db.session.begin_nested():
+            db.session.execute(text(statement))
+        assert db.session.scalar(select(ChangeLog.actor_label).where(ChangeLog.actor_label == "forged")) is None
+
+
+def test_the_audit_trail_has_no_screen_or_api_to_change_it(app):
+    """No registered endpoint edits or deletes change_log rows: the only writer is app/history.py."""
+    from app.history import ChangeLog
+
+    for view in app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        assert datamodel is None or datamodel.obj is not ChangeLog, type(view).__name__

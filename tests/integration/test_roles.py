@@ -50,9 +50,10 @@ def test_admin_holds_every_permission(app):
 
 
 def test_outside_roles_write_only_their_own_work_and_never_see_security_screens(app):
-    """A vendor works its work orders; both mark their own notifications read; no catalog is writable."""
+    """A vendor works its work orders and issues parts to them; both mark their own notifications read;
+    no catalog is writable."""
     sm = app.appbuilder.sm
-    own_work = {"Vendor": {"WorkOrder", "Notification"}, "Customer": {"Notification"}}
+    own_work = {"Vendor": {"WorkOrder", "StockLedger", "Notification"}, "Customer": {"Notification"}}
     with app.app_context():
         for name in ("Vendor", "Customer"):
             perms = role_permissions(sm, name)

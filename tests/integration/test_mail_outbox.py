@@ -1,0 +1,134 @@
+"""The mail outbox screens: Admin only, failed mail stands out, text and HTML readable, send again."""
+
+from __future__ import annotations
+
+import pytest
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+
+from app.notifications import queue_mail
+from models.enums import MailStatus, Priority
+from models.notifications import MailOutbox
+from models.organisations import Customer
+from models.service_requests import ServiceRequest
+from tests.helpers import form_csrf_token
+from tests.integration import test_i18n
+
+
+@pytest.fixture
+def outbox(app):
+    """A kept (development) mail with hostile text, and a failed one."""
+    from app.extensions import db
+
+    with app.app_context():
+        customer = db.session.query(Customer).order_by(Customer.id).first()
+        request = ServiceRequest(
+            number="SR-20261122-0777", customer=customer, subject="<b>Bold</b> printer", priority=Priority.P2
+        )
+        db.session.add(request)
+        db.session.flush()
+        kept = queue_mail(
+            db.session,
+            to_address="amy@example.com",
+            to_name="Amy",
+            language="en",
+            kind="request_reply",
+            template="request_reply",
+            context={"request": request, "reply": "<script>alert(1)</script>"},
+        )
+        failed = queue_mail(
+            db.session,
+            to_address="bad@example.com",
+            to_name=None,
+            language="zh",
+            kind="request_closed",
+            template="request_closed",
+            context={"request": request},
+        )
+        failed.status, failed.attempts, failed.last_error = (
+            MailStatus.FAILED,
+            6,
+            "SMTPRecipientsRefused: <bad@example.com>",
+        )
+        db.session.commit()
+        return {"kept": kept.id, "failed": failed.id}
+
+
+def test_development_mail_is_kept_in_the_outbox(app, outbox):
+    from app.extensions import db
+
+    with app.app_context():
+        assert db.session.get(MailOutbox, outbox["kept"]).status is MailStatus.HELD
+
+
+def test_admin_sees_the_outbox_with_failed_mail_standing_out(outbox, login_as):
+    page = login_as("admin").get("/mail-outbox/list/?_l_=en").text
+    assert "amy@example.com" in page and "bad@example.com" in page
+    assert '<span class="label label-danger">Failed</span>' in page
+    assert '<span class="text-danger">SMTPRecipientsRefused: &lt;bad@example.com&gt;</span>' in page
+
+
+def test_admin_reads_the_text_escaped_and_the_html_sandboxed(outbox, login_as):
+    client = login_as("admin")
+    show = client.get(f"/mail-outbox/show/{outbox['kept']}?_l_=en").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in show and "<script>alert(1)" not in show
+    assert f'src="/mail-outbox/html/{outbox["kept"]}"' in show and "<iframe sandbox" in show
+    html = client.get(f"/mail-outbox/html/{outbox['kept']}")
+    assert html.status_code == 200 and "sandbox" in html.headers["Content-Security-Policy"]
+    assert "&lt;script&gt;" in html.text and "<script>" not in html.text
+
+
+@pytest.mark.parametrize("username", ["dispatcher", "manager", "engineer1", "vendor1", "customer1"])
+def test_only_admins_may_open_the_outbox(outbox, login_as, username):
+    client = login_as(username)
+    for url in ("/mail-outbox/list/", f"/mail-outbox/show/{outbox['kept']}", f"/mail-outbox/html/{outbox['kept']}"):
+        assert client.get(url).status_code in (302, 403), url
+        assert "amy@example.com" not in client.get(url, follow_redirects=True).text
+
+
+def test_send_again_requeues_failed_and_kept_mail_only(app, outbox, login_as, monkeypatch):
+    from app.extensions import db
+    from tests.integration.test_mail_delivery import _free_port
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens: the send is refused
+
+    client = login_as("admin")
+    token = form_csrf_token(client.get(f"/mail-outbox/show/{outbox['failed']}").text)
+    response = client.post(
+        "/mail-outbox/action_post?_l_=en",
+        data={"action": "send_again", "rowid": [str(outbox["failed"]), str(outbox["kept"])], "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "2 mail(s) queued to be sent again." in response.text
+    with app.app_context():
+        for mail_id in outbox.values():
+            mail = db.session.get(MailOutbox, mail_id)
+            # Tried at once by the (immediate) send task, refused, waiting for its retry.
+            assert mail.status is MailStatus.PENDING and mail.attempts == 1 and "refused" in mail.last_error.lower()
+
+
+def test_a_sent_mail_is_not_sent_again(app, outbox, login_as):
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.get(MailOutbox, outbox["kept"]).status = MailStatus.SENT
+        db.session.commit()
+    client = login_as("admin")
+    token = form_csrf_token(client.get(f"/mail-outbox/show/{outbox['kept']}").text)
+    response = client.post(
+        "/mail-outbox/action_post?_l_=en",
+        data={"action": "send_again", "rowid": [str(outbox["kept"])], "csrf_token": token},
+        follow_redirects=True,
+    )
+    assert "1 mail(s) skipped" in response.text
+    with app.app_context():
+        assert db.session.get(MailOutbox, outbox["kept"]).status is MailStatus.SENT
+
+
+def test_outbox_and_notification_pages_in_chinese_show_no_translatable_english(app, outbox, login_as):
+    with test_i18n.FAB_ZH_MO.open("rb") as fab, test_i18n.ZH_PO.open("rb") as ours:
+        translated = {**test_i18n.zh_translations(read_mo(fab)), **test_i18n.zh_translations(read_po(ours))}
+    admin, data = login_as("admin"), test_i18n.stored_names(app)
+    pages = ["/mail-outbox/list/", f"/mail-outbox/show/{outbox['failed']}", "/notifications/"]
+    leftovers = [line for page in pages for line in test_i18n.english_leftovers(admin, page, translated, data)]
+    assert not leftovers, "\n".join(leftovers)

@@ -1,0 +1,252 @@
+"""The bell (my notifications) and the admin's mail outbox.
+
+Notifications are always looked up by id *and* recipient, so nobody can read or
+mark another user's (a foreign id is a 404, the same as a missing one). The outbox
+is Admin-only (resource DeskSettings): a read-only list that makes failed mail
+stand out, the mail's text and HTML, and "send again" for failed or kept mail.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView, expose, has_access
+from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, select, update
+
+from app.display import enum_labeller
+from app.extensions import db
+from app.notifications import notification_text, requeue_mail, show_url
+from app.security.permissions import READ, WRITE
+from app.security.roles import DESK_SETTINGS, NOTIFICATION
+from models.base import utcnow
+from models.enums import MailStatus
+from models.notifications import MailOutbox, Notification
+from models.service_requests import ServiceRequest
+from models.work_orders import WorkOrder
+from views.base import AppModelView
+
+PAGE_SIZE = 30
+
+
+def unread_notification_count() -> int:
+    """The bell's number for the logged-in user: one indexed COUNT, once per page."""
+    user = getattr(g, "user", None)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return 0
+    if "unread_notifications" not in g:
+        g.unread_notifications = db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.recipient_id == user.id, Notification.read_at.is_(None)
+            )
+        )
+    return g.unread_notifications
+
+
+def _link(notification: Notification) -> str | None:
+    """Where a notification leads: its own link, else the request or work order it is about."""
+    if notification.link:
+        return notification.link
+    for model, pk in ((WorkOrder, notification.work_order_id), (ServiceRequest, notification.request_id)):
+        if pk is not None:
+            return show_url(model, pk, external=False)
+    return None
+
+
+class NotificationView(BaseView):
+    """My notifications, newest first; open, mark read, acknowledge — mine only."""
+
+    route_base = "/notifications"
+    default_view = "index"
+    class_permission_name = NOTIFICATION
+    method_permission_name = {
+        "index": READ,
+        "open": WRITE,
+        "mark_read": WRITE,
+        "mark_all_read": WRITE,
+        "acknowledge": WRITE,
+    }
+
+    @expose("/")
+    @has_access
+    def index(self):
+        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        unread_only = request.args.get("unread") == "1"
+        query = select(Notification).where(Notification.recipient_id == g.user.id)
+        if unread_only:
+            query = query.where(Notification.read_at.is_(None))
+        query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
+        rows = list(db.session.scalars(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+        items = [(row, notification_text(row), _link(row)) for row in rows[:PAGE_SIZE]]
+        return self.render_template(
+            "desk/notifications.html",
+            items=items,
+            page=page,
+            has_more=len(rows) > PAGE_SIZE,
+            unread_only=unread_only,
+            title=_("My notifications"),
+        )
+
+    def _mine(self, notification_id: int) -> Notification:
+        notification = db.session.scalar(
+            select(Notification).where(Notification.id == notification_id, Notification.recipient_id == g.user.id)
+        )
+        if notification is None:
+            abort(404)
+        return notification
+
+    def _back(self):
+        return redirect(url_for("NotificationView.index", **request.args))
+
+    @expose("/<int:notification_id>/open")
+    @has_access
+    def open(self, notification_id: int):
+        """Follow a notification's link, marking it read on the way."""
+        notification = self._mine(notification_id)
+        if notification.read_at is None:
+            notification.read_at = utcnow()
+            db.session.commit()
+        return redirect(_link(notification) or url_for("NotificationView.index"))
+
+    @expose("/<int:notification_id>/read", methods=["POST"])
+    @has_access
+    def mark_read(self, notification_id: int):
+        notification = self._mine(notification_id)
+        if notification.read_at is None:
+            notification.read_at = utcnow()
+            db.session.commit()
+        return self._back()
+
+    @expose("/<int:notification_id>/acknowledge", methods=["POST"])
+    @has_access
+    def acknowledge(self, notification_id: int):
+        """Acknowledged means "seen and taking care of it", so it is also read."""
+        notification = self._mine(notification_id)
+        now = utcnow()
+        notification.acknowledged_at = notification.acknowledged_at or now
+        notification.read_at = notification.read_at or now
+        db.session.commit()
+        return self._back()
+
+    @expose("/read-all", methods=["POST"])
+    @has_access
+    def mark_all_read(self):
+        db.session.execute(
+            update(Notification)
+            .where(Notification.recipient_id == g.user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        flash(_("All notifications are marked as read."), "info")
+        return self._back()
+
+
+_status_label = enum_labeller(MailStatus)
+STATUS_STYLES = {
+    MailStatus.FAILED: "label-danger",
+    MailStatus.PENDING: "label-warning",
+    MailStatus.HELD: "label-info",
+    MailStatus.SENT: "label-success",
+}
+
+
+def _status_badge(status) -> Markup:
+    """FAB hands over the member or its code; either way a coloured label."""
+    member = next((m for m in MailStatus if status in (m, m.value, m.name)), None)
+    style = STATUS_STYLES.get(member, "label-default")
+    return Markup('<span class="label {}">{}</span>').format(style, _status_label(status))
+
+
+def _error_text(error: str | None) -> Markup | str:
+    return Markup('<span class="text-danger">{}</span>').format(error) if error else ""
+
+
+def _preformatted(text: str | None) -> Markup | str:
+    return Markup('<pre style="white-space: pre-wrap">{}</pre>').format(text) if text else ""
+
+
+class MailOutboxView(AppModelView):
+    """Every queued mail (Admin only): what was sent, what is waiting, what failed and why."""
+
+    datamodel = SQLAInterface(MailOutbox)
+    class_permission_name = DESK_SETTINGS
+    route_base = "/mail-outbox"
+    list_title = _l("Mail outbox")
+    show_title = _l("Mail details")
+    show_template = "desk/outbox_show.html"
+    can_add = can_edit = can_delete = False
+    base_order = ("created_at", "desc")
+    list_columns = ["created_at", "status", "to_address", "subject", "kind", "attempts", "last_error"]
+    search_columns = ["status", "to_address", "subject", "kind", "created_at"]
+    show_columns = [
+        "status",
+        "to_name",
+        "to_address",
+        "language",
+        "kind",
+        "subject",
+        "created_at",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "body_text",
+    ]
+    label_columns = {
+        "created_at": _l("Queued at"),
+        "status": _l("Status"),
+        "to_name": _l("Recipient"),
+        "to_address": _l("To"),
+        "language": _l("Language"),
+        "kind": _l("Kind"),
+        "subject": _l("Subject"),
+        "attempts": _l("Attempts"),
+        "next_attempt_at": _l("Next attempt"),
+        "sent_at": _l("Sent at"),
+        "last_error": _l("Last error"),
+        "body_text": _l("Text"),
+    }
+    formatters_columns = {"status": _status_badge, "last_error": _error_text, "body_text": _preformatted}
+    method_permission_name = {**AppModelView.method_permission_name, "body_html": READ}
+
+    @expose("/html/<int:pk>")
+    @has_access
+    def body_html(self, pk: int):
+        """The HTML part, shown in a sandboxed frame: no scripts, no outside fetches."""
+        mail = db.session.get(MailOutbox, pk)
+        if mail is None or not mail.body_html:
+            abort(404)
+        response = Response(mail.body_html, mimetype="text/html")
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+        return response
+
+    @action(
+        "send_again",
+        _l("Send again"),
+        _l("Send the selected failed or kept mail again?"),
+        "fa-paper-plane",
+    )
+    def send_again(self, items):
+        items = items if isinstance(items, list) else [items]
+        queued = sum(requeue_mail(db.session, mail) for mail in items)
+        db.session.commit()
+        if queued:
+            flash(_("%(count)d mail(s) queued to be sent again.", count=queued), "info")
+        skipped = len(items) - queued
+        if skipped:
+            flash(_("%(count)d mail(s) skipped: only failed or kept mail can be sent again.", count=skipped), "warning")
+        self.update_redirect()
+        return redirect(request.referrer or url_for("MailOutboxView.list"))
+
+
+def register(appbuilder) -> None:
+    from views import SERVICE_DESK, add_to_menu
+
+    current_app.jinja_env.globals["unread_notification_count"] = unread_notification_count
+    add_to_menu(appbuilder, NotificationView, "My notifications", _l("My notifications"), "fa-bell", SERVICE_DESK)
+    add_to_menu(appbuilder, MailOutboxView, "Mail outbox", _l("Mail outbox"), "fa-envelope", SERVICE_DESK)
