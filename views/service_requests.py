@@ -28,7 +28,7 @@ from wtforms import HiddenField
 
 from app.display import blank_if_none
 from app.domain.errors import DomainError, ValidationError
-from app.domain.request_flow import allowed_actions
+from app.domain.request_flow import OPEN_STATUSES, allowed_actions
 from app.domain.service_requests import (
     RequestDraft,
     RequestRefused,
@@ -60,7 +60,6 @@ from views.base import AppModelApi, AppModelView
 from views.service_catalog import LabelledInterface
 
 S = RequestStatus
-OPEN = (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.PENDING_CUSTOMER, S.PENDING_VENDOR)
 NOT_ALLOWED = "not_allowed"  # a permission nobody holds: requests are opened by intake/API, never deleted
 
 LABELS = {
@@ -181,12 +180,12 @@ class NamedList(BaseFilter):
 
 
 def mine(user) -> Any:
-    return and_(ServiceRequest.assignee_user_id == user.id, ServiceRequest.status.in_(OPEN))
+    return and_(ServiceRequest.assignee_user_id == user.id, ServiceRequest.status.in_(OPEN_STATUSES))
 
 
 def my_groups(user) -> Any:
     groups = select(support_group_member.c.support_group_id).where(support_group_member.c.user_id == user.id)
-    return and_(ServiceRequest.assignee_group_id.in_(groups), ServiceRequest.status.in_(OPEN))
+    return and_(ServiceRequest.assignee_group_id.in_(groups), ServiceRequest.status.in_(OPEN_STATUSES))
 
 
 def unassigned(user) -> Any:
@@ -194,7 +193,7 @@ def unassigned(user) -> Any:
         ServiceRequest.assignee_user_id.is_(None),
         ServiceRequest.assignee_group_id.is_(None),
         ServiceRequest.assignee_vendor_id.is_(None),
-        ServiceRequest.status.in_(OPEN),
+        ServiceRequest.status.in_(OPEN_STATUSES),
     )
 
 
@@ -203,7 +202,7 @@ def due_today(user) -> Any:
     zone = ZoneInfo(current_app.config["BUSINESS_TIMEZONE"])
     today = datetime.now(zone).date()
     end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    return and_(ServiceRequest.resolution_due_at < end, ServiceRequest.status.in_(OPEN))
+    return and_(ServiceRequest.resolution_due_at < end, ServiceRequest.status.in_(OPEN_STATUSES))
 
 
 def pending_customer(user) -> Any:

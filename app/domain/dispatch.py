@@ -29,7 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, lazyload, selectinload
 
 from app.domain.calendars import calendar_from_model
-from app.domain.request_flow import N_
+from app.domain.request_flow import N_, OPEN_STATUSES
 from app.domain.sla import BusinessCalendar, working_intervals
 from models.calendars import Calendar
 from models.enums import RequestStatus, WorkOrderStatus
@@ -46,15 +46,6 @@ LATER_TODAY_POINTS = 15
 POINTS_PER_OPEN_ITEM = 5
 SHOWN = 5
 
-OPEN_REQUEST_STATUSES = frozenset(
-    {
-        RequestStatus.NEW,
-        RequestStatus.ASSIGNED,
-        RequestStatus.IN_PROGRESS,
-        RequestStatus.PENDING_CUSTOMER,
-        RequestStatus.PENDING_VENDOR,
-    }
-)
 # A submitted work order waits for review, not for the engineer.
 OPEN_WORK_ORDER_STATUSES = frozenset(
     {WorkOrderStatus.ASSIGNED, WorkOrderStatus.ACCEPTED, WorkOrderStatus.SCHEDULED, WorkOrderStatus.ON_SITE}
@@ -181,7 +172,7 @@ def load_candidates(session: Session, *, skill_id: int | None, exclude_user_ids:
         select(func.count(ServiceRequest.id))
         .where(
             ServiceRequest.assignee_user_id == EngineerProfile.user_id,
-            ServiceRequest.status.in_(OPEN_REQUEST_STATUSES),
+            ServiceRequest.status.in_(OPEN_STATUSES),
         )
         .scalar_subquery()
     )

@@ -16,22 +16,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.request_flow import N_
+from app.domain.request_flow import N_, OPEN_STATUSES
 from app.domain.service_requests import RequestRefused, acting, assign, plain
 from app.domain.work_order_flow import TRANSITIONS as WORK_ORDER_TRANSITIONS
 from app.domain.work_orders import perform_work_order
-from models.enums import RequestStatus, WorkOrderAction, WorkOrderStatus
+from models.enums import WorkOrderAction, WorkOrderStatus
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import WorkOrder
 
-OPEN_REQUEST = (
-    RequestStatus.NEW,
-    RequestStatus.ASSIGNED,
-    RequestStatus.IN_PROGRESS,
-    RequestStatus.PENDING_CUSTOMER,
-    RequestStatus.PENDING_VENDOR,
-)
 OPEN_WORK_ORDER = (
     WorkOrderStatus.ASSIGNED,
     WorkOrderStatus.ACCEPTED,
@@ -55,7 +48,7 @@ def open_work(session: Session, user_id: int) -> OpenWork:
     """The requests and work orders assigned to ``user_id`` that are still being worked."""
     requests = session.scalars(
         select(ServiceRequest)
-        .where(ServiceRequest.assignee_user_id == user_id, ServiceRequest.status.in_(OPEN_REQUEST))
+        .where(ServiceRequest.assignee_user_id == user_id, ServiceRequest.status.in_(OPEN_STATUSES))
         .order_by(ServiceRequest.id)
     ).all()
     work_orders = session.scalars(

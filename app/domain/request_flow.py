@@ -24,6 +24,7 @@ DEFAULT_REOPEN_DAYS = 14
 
 S = RequestStatus
 OPEN_WORK = frozenset({S.IN_PROGRESS, S.PENDING_CUSTOMER, S.PENDING_VENDOR})
+OPEN_STATUSES = frozenset({S.NEW, S.ASSIGNED, *OPEN_WORK})  # someone still has to act (lists, workload, handover)
 
 
 def N_(message: str) -> str:
