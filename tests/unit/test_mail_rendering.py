@@ -119,3 +119,10 @@ def test_absolute_url_works_without_a_request_and_keeps_a_path_prefix(app, monke
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://desk.example.com/sd")
     with app.app_context():  # as in a job: no request to take the host from
         assert absolute_url("NotificationView.index") == "https://desk.example.com/sd/notifications/"
+
+
+@pytest.mark.parametrize(("language", "line"), [("zh", "编号：SR-"), ("en", "Number: SR-")])
+def test_plain_text_labels_use_the_locales_colon(ctx, language, line):
+    """Chinese text reads 编号：…, with the full-width colon; English "Number: …"."""
+    _, text, _ = render_mail("request_created", language, {"request": _request()})
+    assert line in text
