@@ -518,7 +518,10 @@ def _money(value) -> Decimal:
 
 def roll_up_costs(session: Session, work_order: WorkOrder) -> None:
     """Labour + parts (issued − returned, at the ledger's unit cost) + expenses → the work order,
-    and the sum of its work orders → the request. Only changed values are written."""
+    and the sum of its work orders → the request.
+
+    Costs are derived, so they are written past the version counters: recording time or issuing a
+    part must not make someone's open page of the work order or the request stale."""
     session.flush()
     signed_quantity = case(
         (StockMovement.kind == StockMoveKind.RETURN, -StockMovement.quantity), else_=StockMovement.quantity
@@ -533,18 +536,17 @@ def roll_up_costs(session: Session, work_order: WorkOrder) -> None:
     expenses = session.scalar(select(func.sum(Expense.amount)).where(Expense.work_order_id == work_order.id))
     totals = {"labour_cost": _money(labour), "parts_cost": _money(parts), "expense_cost": _money(expenses)}
     totals["cost"] = sum(totals.values(), Decimal("0"))
-    for key, value in totals.items():
-        if getattr(work_order, key) != value:
-            setattr(work_order, key, value)
-    session.flush()
-    # The request's cost is derived, so it is written past the version counter: a part issued on one
-    # work order must not make someone's open edit of the request (or a sibling work order) stale.
+    _write_derived(session, work_order, totals)
     request = work_order.request
-    total = select(func.coalesce(func.sum(WorkOrder.cost), 0)).where(WorkOrder.request_id == request.id)
+    total = session.scalar(select(func.sum(WorkOrder.cost)).where(WorkOrder.request_id == request.id))
+    _write_derived(session, request, {"cost": _money(total)})
+
+
+def _write_derived(session: Session, row: WorkOrder | ServiceRequest, values: dict[str, Decimal]) -> None:
+    """UPDATE derived columns without bumping ``version``; the loaded object shows the new values."""
+    model = type(row)
     session.execute(
-        update(ServiceRequest)
-        .where(ServiceRequest.id == request.id)
-        .values(cost=total.scalar_subquery())
-        .execution_options(synchronize_session=False)
+        update(model).where(model.id == row.id).values(**values).execution_options(synchronize_session=False)
     )
-    set_committed_value(request, "cost", _money(session.scalar(total)))
+    for key, value in values.items():
+        set_committed_value(row, key, value)

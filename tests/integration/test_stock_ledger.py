@@ -141,13 +141,14 @@ def test_issue_and_return_on_a_work_order_roll_up_costs(session, stocked):
     assert work_order.request.cost >= Decimal("25.00")
 
 
-def test_issuing_a_part_updates_the_request_cost_without_making_an_open_edit_stale(session, stocked):
-    """The request's cost is derived: someone editing the request meanwhile can still save."""
+def test_issuing_a_part_updates_costs_without_making_open_pages_stale(session, stocked):
+    """Costs are derived: someone with the request or the work order open can still save."""
     part, warehouse, work_order = stocked
     request = work_order.request
-    version, cost = request.version, request.cost
+    version, order_version, cost = request.version, work_order.version, request.cost
     do(session, K.ISSUE, part, warehouse, 2, work_order_id=work_order.id)
-    assert request.version == version
+    assert request.version == version and work_order.version == order_version
+    assert work_order.parts_cost == Decimal("25.00")
     assert request.cost == cost + Decimal("25.00")
     session.expire_all()
     assert session.get(type(request), request.id).cost == cost + Decimal("25.00")
