@@ -53,6 +53,13 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(name, f"expected a whole number, got {raw!r}") from None
 
 
+def job_log_keep_days(env: Mapping[str, str]) -> int:
+    days = _int(env, "JOB_LOG_KEEP_DAYS", 30)
+    if days < 1:
+        raise ConfigError("JOB_LOG_KEEP_DAYS", f"keep the job log at least 1 day, got {days}")
+    return days
+
+
 def instance_path(env: Mapping[str, str]) -> Path:
     """The folder for SQLite files, the generated secret and uploads."""
     path = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
@@ -159,6 +166,7 @@ def load(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | No
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER") or "servicedesk@localhost",
         "MAIL_DELIVERY": mail_delivery(env, app_env),
         "PUBLIC_BASE_URL": public_base_url(env, env.get("HOST") or "127.0.0.1", _int(env, "PORT", 5000)),
+        "JOB_LOG_KEEP_DAYS": job_log_keep_days(env),
         # Flask-AppBuilder
         "APP_NAME": "服务运营管理后台 Service Desk",
         "FAB_BASE_TEMPLATE": "servicedesk/baselayout.html",

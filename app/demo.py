@@ -22,6 +22,7 @@ from app.demo_data import assets as asset_data
 from app.demo_data.catalog import CATEGORIES, PRIORITY_MATRIX, CategorySpec
 from app.demo_data.contracts import CONTRACT_PLANS
 from app.demo_data.customers import ACCOUNT_CONTACTS, MEDICAL_INDUSTRY, PROFILES, CustomerProfile
+from app.demo_data.escalation import ESCALATION_RULES
 from app.demo_data.holidays import china_calendar_days
 from app.demo_data.parts import SHORT_PARTS, SPARE_PARTS, VAN_GROUPS, VENDOR_GROUPS, WAREHOUSES
 from app.demo_data.people import (
@@ -46,6 +47,8 @@ from models.enums import (
     CalendarDayKind,
     ChargeMode,
     EntitlementKind,
+    EscalationTarget,
+    EscalationTrigger,
     Priority,
     ServiceTier,
     SLAKind,
@@ -53,6 +56,7 @@ from models.enums import (
     SupportTier,
     WarehouseKind,
 )
+from models.escalation import EscalationRule
 from models.organisations import Contact, Customer, Site, Vendor, VendorContact
 from models.reference import Region, Skill
 from models.service_catalog import PriorityCell, ServiceCategory
@@ -158,6 +162,7 @@ def seed_demo(activity: bool = True) -> dict[str, int]:
     slas = _add_slas(calendars, customers, counts)
     counts["vendor_contacts"] = _complete_vendors(vendors, regions, skills, slas[VENDOR_OLA])
     _add_contracts(rng, today, customers, slas, counts)
+    counts["escalation_rules"] = _add_escalation_rules(users, groups)
     _add_stock(rng, regions, users, vendors, models, counts)
     if activity:
         from app.demo_requests import seed_demo_requests
@@ -536,6 +541,31 @@ def _complete_vendors(vendors: dict[str, Vendor], regions: dict, skills: dict, o
         ]
     db.session.add_all(contacts)
     return len(contacts)
+
+
+def _add_escalation_rules(users: dict, groups: dict[str, SupportGroup]) -> int:
+    sm = current_app.appbuilder.sm
+    rules = []
+    for name, target, trigger, value, level, actions in ESCALATION_RULES:
+        values = dict(actions)
+        if "notify_role" in values:
+            values["notify_role"] = sm.find_role(values["notify_role"])
+        if "notify_users" in values:
+            values["notify_users"] = [users[username] for username in values["notify_users"]]
+        if "reassign_group" in values:
+            values["reassign_group"] = groups[values["reassign_group"]]
+        rules.append(
+            EscalationRule(
+                name=name,
+                target=EscalationTarget[target],
+                trigger=EscalationTrigger[trigger],
+                trigger_value=value,
+                level=level,
+                **{"notify_assignee": False, **values},
+            )
+        )
+    db.session.add_all(rules)
+    return len(rules)
 
 
 # --- contracts and stock --------------------------------------------------------------------------

@@ -59,8 +59,13 @@ def notify(
     link: str | None = None,
     request_id: int | None = None,
     work_order_id: int | None = None,
+    escalation_event_id: int | None = None,
+    visible_from: datetime | None = None,
 ) -> list[Notification]:
-    """One unread notification per distinct recipient (users or user ids; None is skipped)."""
+    """One unread notification per distinct recipient (users or user ids; None is skipped).
+
+    ``visible_from`` holds it back until then (quiet hours); the bell and the list show it from then on.
+    """
     ids = dict.fromkeys(r.id if isinstance(r, UserAccount) else r for r in recipients if r is not None)
     rows = [
         Notification(
@@ -71,11 +76,20 @@ def notify(
             link=link,
             request_id=request_id,
             work_order_id=work_order_id,
+            escalation_event_id=escalation_event_id,
+            visible_from=visible_from,
         )
         for user_id in ids
     ]
     session.add_all(rows)
     return rows
+
+
+def visible_now(now: datetime | None = None):
+    """The clause for notifications already shown: not held back for the recipient's working hours."""
+    from models.base import utcnow
+
+    return or_(Notification.visible_from.is_(None), Notification.visible_from <= (now or utcnow()))
 
 
 def notification_text(notification: Notification) -> str:
@@ -174,11 +188,13 @@ def queue_mail(
     context: dict,
     dedupe_key: str | None = None,
     request_id: int | None = None,
+    not_before: datetime | None = None,
 ) -> MailOutbox | None:
     """Render a mail into the outbox; sent after commit (or HELD in outbox mode).
 
     No address → None. A ``dedupe_key`` already queued → None, also when two
-    transactions race (the unique column decides, inside a savepoint).
+    transactions race (the unique column decides, inside a savepoint). ``not_before``
+    (quiet hours) leaves it to the sweep, which sends it once that time has come.
     """
     if not to_address or not to_address.strip():
         return None
@@ -202,13 +218,14 @@ def queue_mail(
         attempts=0,
         dedupe_key=dedupe_key,
         request_id=request_id,
+        next_attempt_at=not_before,
     )
     try:
         with session.begin_nested():
             session.add(mail)
     except IntegrityError:
         return None
-    if not held:
+    if not held and not_before is None:
         send_after_commit(session, mail.id)
     return mail
 

@@ -210,3 +210,32 @@ class MailStatus(LabelledEnum):
     SENT = ("sent", _l("Sent"))
     FAILED = ("failed", _l("Failed"))
     HELD = ("held", _l("Kept in the outbox (development)"))
+
+
+class SLAChangeReason(LabelledEnum):
+    """Why a record's SLA due times were (re)computed: each such moment is kept for the SLA timeline."""
+
+    CREATED = ("created", _l("SLA applied on creation"))
+    PRIORITY = ("priority", _l("Priority changed"))
+    SLA = ("sla", _l("SLA changed"))
+    RESUMED = ("resumed", _l("Clock resumed after a pause"))
+    ASSIGNED = ("assigned", _l("Assigned to a vendor or group with an OLA"))
+
+
+class EscalationTarget(LabelledEnum):
+    REQUEST_RESPONSE = ("request_response", _l("Request response"))
+    REQUEST_RESOLUTION = ("request_resolution", _l("Request resolution"))
+    WORK_ORDER_RESPONSE = ("work_order_response", _l("Work order acceptance (OLA)"))
+    WORK_ORDER_RESOLUTION = ("work_order_resolution", _l("Work order completion (OLA)"))
+
+
+class EscalationTrigger(LabelledEnum):
+    PERCENT_ELAPSED = ("percent_elapsed", _l("Percentage of the target elapsed"))
+    BEFORE_DUE = ("before_due", _l("Minutes before the due time"))
+    AFTER_DUE = ("after_due", _l("Minutes after the due time"))
+
+
+class JobOutcome(LabelledEnum):
+    RUNNING = ("running", _l("Running"))
+    OK = ("ok", _l("Succeeded"))
+    FAILED = ("failed", _l("Run failed"))  # not "Failed": that msgid is a mail's (发送失败)

@@ -35,6 +35,10 @@ class Notification(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An escalation notice: acknowledging it stops that level's repeats; shown from ``visible_from``
+    # (quiet hours: a non-urgent notice waits for the recipient's working hours).
+    escalation_event_id: Mapped[int | None] = mapped_column(ForeignKey("escalation_event.id"), index=True)
+    visible_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recipient: Mapped[UserAccount] = relationship("UserAccount", lazy="selectin")
 

@@ -83,8 +83,14 @@ class ServiceRequest(TimestampMixin, Model):
     assignee_group_id: Mapped[int | None] = mapped_column(ForeignKey("support_group.id"))
     assignee_vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # 1–3 = L1–L3, 4 = vendor
-    # SLA: filled by the one hook in app/domain/service_requests.py (the SLA issue computes it).
+    # SLA: filled by app/domain/sla_tracking.py; the targets are copied so catalog edits never move them.
     sla_id: Mapped[int | None] = mapped_column(ForeignKey("sla.id"), index=True)
+    sla_selection: Mapped[str | None] = mapped_column(String(20))  # the step of the selection rule that chose it
+    sla_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    sla_paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the escalation sweep next looks at this request (None: nothing can fire).
+    escalation_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from models.enums import SupportTier, enum_column
 from models.reference import Region, Skill
 
 if TYPE_CHECKING:
+    from models.sla import SLA
     from models.users import UserAccount
 
 
@@ -39,8 +40,10 @@ class SupportGroup(ActiveMixin, TimestampMixin, Model):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     tier: Mapped[SupportTier] = mapped_column(enum_column(SupportTier), index=True)
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
+    ola_id: Mapped[int | None] = mapped_column(ForeignKey("sla.id"), index=True)  # its members' work orders
 
     lead: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[lead_id], lazy="selectin")
+    ola: Mapped[SLA | None] = relationship("SLA", foreign_keys=[ola_id], lazy="selectin")
     members: Mapped[list[UserAccount]] = relationship("UserAccount", secondary=support_group_member, lazy="selectin")
     regions: Mapped[list[Region]] = relationship(Region, secondary=support_group_region, lazy="selectin")
     skills: Mapped[list[Skill]] = relationship(Skill, secondary=support_group_skill, lazy="selectin")

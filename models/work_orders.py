@@ -18,6 +18,7 @@ from models.base import Model, TimestampMixin, UTCDateTime
 from models.enums import ExpenseKind, WorkOrderStatus, WorkOrderType, WorkResult, enum_column
 from models.organisations import Vendor
 from models.service_requests import ServiceRequest
+from models.sla import SLA
 
 if TYPE_CHECKING:
     from models.users import UserAccount
@@ -75,7 +76,11 @@ class WorkOrder(TimestampMixin, Model):
     signoff_name: Mapped[str | None] = mapped_column(String(100))
     signoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     signature_png: Mapped[str | None] = mapped_column(Text)
-    # OLA due times: filled by the SLA issue's hook.
+    # OLA (of the vendor): acceptance and completion due times, targets copied (app/domain/sla_tracking.py).
+    ola_id: Mapped[int | None] = mapped_column(ForeignKey("sla.id"), index=True)
+    ola_response_minutes: Mapped[int | None] = mapped_column(Integer)
+    ola_resolution_minutes: Mapped[int | None] = mapped_column(Integer)
+    escalation_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     labour_cost: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0"), server_default="0")
@@ -89,6 +94,7 @@ class WorkOrder(TimestampMixin, Model):
     request: Mapped[ServiceRequest] = relationship(ServiceRequest, back_populates="work_orders", lazy="joined")
     assignee: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[assignee_user_id], lazy="selectin")
     vendor: Mapped[Vendor | None] = relationship(Vendor, lazy="selectin")
+    ola: Mapped[SLA | None] = relationship(SLA, foreign_keys=[ola_id], lazy="selectin")
     time_entries: Mapped[list[TimeEntry]] = relationship(back_populates="work_order", order_by="TimeEntry.started_at")
     expenses: Mapped[list[Expense]] = relationship(back_populates="work_order", order_by="Expense.id")
 

@@ -3,5 +3,5 @@
 Import this package (``huey_consumer tasks.huey``) to register every task.
 """
 
-from tasks import auto_close, heartbeat, mail  # noqa: F401,E402
+from tasks import auto_close, escalation, heartbeat, job_log, mail  # noqa: F401,E402
 from tasks.queue import huey  # noqa: F401

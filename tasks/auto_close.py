@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from models.base import utcnow
 from models.service_requests import ServiceRequest
 from tasks.app_context import with_app_context
+from tasks.job_log import logged_job
 from tasks.queue import huey
 
 
@@ -51,6 +52,7 @@ def run(session: Session, now) -> dict[str, list[int]]:
 
 @huey.periodic_task(crontab(minute="*/10"))
 @with_app_context
+@logged_job("auto_close")
 def auto_close() -> dict[str, list[int]]:
     from app.extensions import db
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from tasks.app_context import with_app_context
+from tasks.job_log import logged_job
 from tasks.queue import huey
 
 
@@ -43,6 +44,7 @@ def send_mail(mail_id: int) -> bool:
 
 @huey.periodic_task(crontab(minute="*"))
 @with_app_context
+@logged_job("mail_sweep")
 def sweep_mail() -> int:
     """Every minute: send (or retry) each PENDING mail whose next attempt is due."""
     from app.notifications import deliver_mail, due_mail_ids

@@ -47,8 +47,10 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         customers,
         desk_settings,
         directory,
+        escalation,
         imports,
         intake,
+        job_log,
         notifications,
         reference,
         service_catalog,
@@ -64,7 +66,18 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
     from views.health import bp as health_bp
 
     modules = (customers, support, vendors, directory, stock, reference, assets)
-    desk = (service_requests, intake, work_orders, stock_ledger, attachments, notifications, surveys, desk_settings)
+    desk = (
+        service_requests,
+        intake,
+        work_orders,
+        stock_ledger,
+        attachments,
+        notifications,
+        escalation,
+        surveys,
+        desk_settings,
+        job_log,
+    )
     for module in (*desk, *modules, calendars, service_catalog, sla, contracts, imports):
         module.register(appbuilder)
     app.register_blueprint(health_bp)

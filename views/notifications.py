@@ -19,7 +19,7 @@ from sqlalchemy import func, select, update
 
 from app.display import enum_labeller
 from app.extensions import db
-from app.notifications import notification_text, requeue_mail, show_url
+from app.notifications import notification_text, requeue_mail, show_url, visible_now
 from app.security.permissions import READ, WRITE
 from app.security.roles import DESK_SETTINGS, NOTIFICATION
 from models.base import utcnow
@@ -40,7 +40,7 @@ def unread_notification_count() -> int:
     if "unread_notifications" not in g:
         g.unread_notifications = db.session.scalar(
             select(func.count(Notification.id)).where(
-                Notification.recipient_id == user.id, Notification.read_at.is_(None)
+                Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_now()
             )
         )
     return g.unread_notifications
@@ -75,7 +75,7 @@ class NotificationView(BaseView):
     def index(self):
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         unread_only = request.args.get("unread") == "1"
-        query = select(Notification).where(Notification.recipient_id == g.user.id)
+        query = select(Notification).where(Notification.recipient_id == g.user.id, visible_now())
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
         query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
@@ -123,12 +123,27 @@ class NotificationView(BaseView):
     @expose("/<int:notification_id>/acknowledge", methods=["POST"])
     @has_access
     def acknowledge(self, notification_id: int):
-        """Acknowledged means "seen and taking care of it", so it is also read."""
+        """Acknowledged means "seen and taking care of it", so it is also read.
+
+        An escalation notice acknowledges its escalation too: that level's repeats stop for the record.
+        """
+        from app.domain.escalation import acknowledge
+        from models.escalation import EscalationEvent
+
         notification = self._mine(notification_id)
         now = utcnow()
+        event = (
+            db.session.get(EscalationEvent, notification.escalation_event_id)
+            if notification.escalation_event_id is not None
+            else None
+        )
+        if event is not None:
+            acknowledge(db.session, event, actor=g.user, now=now)
         notification.acknowledged_at = notification.acknowledged_at or now
         notification.read_at = notification.read_at or now
         db.session.commit()
+        if event is not None:
+            flash(_("Escalation acknowledged: its repeats stop."), "info")
         return self._back()
 
     @expose("/read-all", methods=["POST"])

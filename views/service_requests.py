@@ -47,6 +47,7 @@ from app.security.permissions import READ, RW_METHODS, WRITE
 from app.security.roles import REQUEST, REQUEST_QUEUE
 from app.security.scoping import current_scope, scope_clause, scoped_base_filters
 from models.assets import Asset
+from models.base import utcnow
 from models.contracts import Contract
 from models.enums import Channel, NoteKind, Priority, RequestAction, RequestStatus, RequestType
 from models.history import ChangeLog
@@ -56,6 +57,7 @@ from models.service_requests import RequestNote, ServiceRequest
 from models.sla import SLA
 from models.support import SupportGroup, support_group_member
 from models.users import UserAccount
+from views import request_sla
 from views.base import AppModelApi, AppModelView
 from views.service_catalog import LabelledInterface
 
@@ -407,6 +409,7 @@ class ServiceRequestView(AppModelView):
             timeline=timeline(item) if staff else [],
             choices=dispatch_choices() if staff else None,
             note_kinds=list(NoteKind) if staff else [NoteKind.REPLY],
+            **request_sla.page_context(item),
         )
 
     def redirect_missing(self):
@@ -751,6 +754,26 @@ class DueTodayRequestsView(NamedListView):
     base_order = ("resolution_due_at", "asc")
 
 
+class BreachedRequestsView(NamedListView):
+    route_base = "/requests/sla-breached"
+    rule = staticmethod(request_sla.breached)
+    title = _l("SLA breached")
+    base_order = ("resolution_due_at", "asc")
+
+
+class DueSoonRequestsView(NamedListView):
+    route_base = "/requests/due-within-an-hour"
+    rule = staticmethod(request_sla.due_soon)
+    title = _l("Due within 1 hour")
+    base_order = ("resolution_due_at", "asc")
+
+
+class PausedRequestsView(NamedListView):
+    route_base = "/requests/sla-paused"
+    rule = staticmethod(request_sla.paused)
+    title = _l("SLA clock paused")
+
+
 class PendingCustomerRequestsView(NamedListView):
     route_base = "/requests/pending-customer"
     rule = staticmethod(pending_customer)
@@ -762,6 +785,9 @@ NAMED_LISTS = (
     (GroupQueueView, "My group's queue", _l("My group's queue"), "fa-users"),
     (UnassignedRequestsView, "Unassigned requests", _l("Unassigned requests"), "fa-inbox"),
     (DueTodayRequestsView, "Due today", _l("Due today"), "fa-clock-o"),
+    (DueSoonRequestsView, "Due within 1 hour", _l("Due within 1 hour"), "fa-hourglass-end"),
+    (BreachedRequestsView, "SLA breached", _l("SLA breached"), "fa-exclamation-triangle"),
+    (PausedRequestsView, "SLA clock paused", _l("SLA clock paused"), "fa-pause-circle"),
     (PendingCustomerRequestsView, "Waiting for the customer", _l("Waiting for the customer"), "fa-hourglass-half"),
     (ServiceRequestView, "All requests", _l("All requests"), "fa-list"),
 )
@@ -833,6 +859,7 @@ class ServiceRequestApi(AppModelApi):
         **RW_METHODS,
         "request_action": READ,
         "notes": READ,
+        "sla": READ,
         "add_note_api": READ,
         "assign_api": WRITE,
         "escalate_api": WRITE,
@@ -1052,6 +1079,27 @@ class ServiceRequestApi(AppModelApi):
                 translate=_,
             ),
         )
+
+    @expose("/<int:pk>/sla", methods=["GET"])
+    @protect()
+    @safe
+    def sla(self, pk):
+        """The request's SLA: targets met or breached with the margin, the due-time history, the clock's spans.
+        ---
+        get:
+          parameters:
+          - in: path
+            schema: {type: integer}
+            name: pk
+          responses:
+            200: {description: The SLA report}
+            404: {$ref: '#/components/responses/404'}
+        """
+        item = self._scoped(pk)
+        if item is None:
+            return self.response_404()
+        report = request_sla.request_sla_report(db.session, item, now=utcnow())
+        return self.response(200, result=request_sla.report_json(report))
 
     @expose("/<int:pk>/notes", methods=["GET"])
     @protect()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import format_currency
@@ -19,11 +20,11 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 from wtforms.validators import DataRequired
 
-from app.display import enum_labeller, joined_names
+from app.display import blank_if_none, enum_labeller, joined_names
 from app.domain.errors import ValidationError
 from app.form_fields import ActiveOrCurrent, LabelledEnumField
 from app.security.roles import SUPPORT
-from models.enums import SupportTier
+from models.enums import SLAKind, SupportTier
 from models.support import EngineerProfile, SupportGroup, support_group_member
 from models.users import UserAccount
 from views.base import AppModelApi, AppModelView, refuse_as_bad_request
@@ -99,6 +100,10 @@ def check_support_group(session: Session, group: SupportGroup) -> None:
                     names=joined_names(outsiders),
                 )
             )
+        if group.ola is not None and group.ola.kind is not SLAKind.INTERNAL:
+            raise ValidationError(
+                _("%(sla)s is an SLA for customers; a group's service level must be an OLA.", sla=group.ola)
+            )
         if group.lead is not None and not _roles_of(group.lead) & set(LEAD_ROLES):
             raise ValidationError(
                 _(
@@ -138,6 +143,7 @@ LABELS = {
     "name": _l("Name"),
     "tier": _l("Tier"),
     "lead": _l("Group lead"),
+    "ola": _l("OLA"),
     "members": _l("Members"),
     "regions": _l("Regions"),
     "skills": _l("Skills"),
@@ -209,9 +215,9 @@ class SupportGroupView(AppModelView):
     label_columns = LABELS
     list_columns = ["name", "tier", "lead", "members", "regions", "active"]
     search_columns = ["name", "tier", "lead", "regions", "skills", "active"]
-    add_columns = edit_columns = ["name", "tier", "lead", "members", "regions", "skills", "active"]
+    add_columns = edit_columns = ["name", "tier", "lead", "ola", "members", "regions", "skills", "active"]
     show_fieldsets = [
-        (_l("Support group"), {"fields": ["name", "tier", "lead", "active"]}),
+        (_l("Support group"), {"fields": ["name", "tier", "lead", "ola", "active"]}),
         (_l("Coverage"), {"fields": ["members", "regions", "skills"]}),
         (_l("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
     ]
@@ -221,16 +227,19 @@ class SupportGroupView(AppModelView):
         "members": _l("Service engineers and dispatchers"),
         "regions": _l("Where the group takes requests from"),
         "skills": _l("What the group can be dispatched for"),
+        "ola": _l("Its engineers' work orders get acceptance and completion due times from this OLA"),
     }
     formatters_columns = {
         "tier": enum_labeller(SupportTier),
         "members": joined_names,
         "regions": joined_names,
         "skills": joined_names,
+        "ola": blank_if_none,
     }
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "lead": [["id", ActiveOrCurrent, (SupportGroup, "lead")], ["id", HasRole, LEAD_ROLES]],
         "members": [["id", ActiveOrCurrent, (SupportGroup, "members")], ["id", HasRole, MEMBER_ROLES]],
+        "ola": [["id", ActiveOrCurrent, (SupportGroup, "ola")], ["kind", FilterEqual, SLAKind.INTERNAL]],
     }
     search_form_query_rel_fields = {"lead": [["id", HasRole, LEAD_ROLES]]}
     search_form_extra_fields = {

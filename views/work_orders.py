@@ -28,6 +28,7 @@ from sqlalchemy.orm import joinedload
 from app.display import blank_if_none, enum_labeller, local_datetime
 from app.domain.errors import DomainError
 from app.domain.request_flow import N_
+from app.domain.sla_tracking import work_order_ola_report
 from app.domain.work_order_flow import ENGINEER, may_dispatch
 from app.domain.work_orders import (
     FINISHED_REQUEST,
@@ -45,6 +46,7 @@ from app.extensions import db
 from app.security.permissions import RW_METHODS, WRITE
 from app.security.roles import WORK_ORDER
 from app.security.scoping import ScopeFilter, current_scope, scope_clause
+from models.base import utcnow
 from models.enums import ExpenseKind, WorkOrderAction, WorkOrderStatus, WorkOrderType, WorkResult
 from models.organisations import Vendor
 from models.service_requests import ServiceRequest
@@ -405,6 +407,7 @@ class WorkOrderView(AppModelView):
             record_for_others=dispatching,
             may_sign=recording and item.status in SIGN_OFF_STATUSES and item.signoff_at is None,
             show_staff_details=current_scope().is_staff,
+            ola=work_order_ola_report(session, item, now=utcnow()),
         )
 
     def _scoped(self, pk: int) -> WorkOrder:

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from app.domain.calendars import calendar_from_model, target_deadline
 from app.domain.contracts import contract_status, entitlement_of, usage_by_contract
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.numbering import REQUEST_PREFIX, next_number
@@ -31,7 +30,7 @@ from app.domain.request_flow import (
     TRANSITIONS,
     apply_action,
 )
-from app.domain.sla_selection import RequestFacts, candidate_from_model, category_path, select_sla
+from app.domain.sla_tracking import apply_request_sla, recompute_open_work_orders, record_first_response, track_status
 from models.assets import Asset
 from models.contracts import Contract
 from models.enums import (
@@ -42,13 +41,11 @@ from models.enums import (
     RequestAction,
     RequestStatus,
     RequestType,
-    SLAKind,
     SupportTier,
 )
 from models.organisations import Contact, Customer, Site, Vendor
 from models.service_catalog import PriorityCell, ServiceCategory
 from models.service_requests import DeskSettings, RequestNote, ServiceRequest
-from models.sla import SLA
 from models.support import SupportGroup
 from models.users import UserAccount
 
@@ -266,37 +263,19 @@ def contract_in_force(session: Session, customer_id: int, today: date) -> Contra
 
 
 def apply_sla(session: Session, request: ServiceRequest, *, now: datetime) -> None:
-    """THE hook filling ``sla_id``, ``response_due_at`` and ``resolution_due_at``.
+    """THE hook filling the SLA, its copied targets and the due times (``app.domain.sla_tracking``).
 
-    The SLA is chosen by ``sla_selection`` (contract → scope → default); the due times are its
-    targets for the request's priority in working time of the SLA's calendar, counted from the
-    request's creation. No SLA, no target for the priority, or a calendar without working hours:
-    no due time.
+    On creation the clock starts; later (priority, category, asset or contract changed) the due
+    times are recomputed keeping the consumed working time and the pauses, and the running work
+    orders' OLA due times follow a new priority.
     """
-    slas = session.scalars(select(SLA).where(SLA.kind == SLAKind.EXTERNAL, SLA.active.is_(True))).all()
-    parents = {row.id: row.parent_id for row in session.execute(select(ServiceCategory.id, ServiceCategory.parent_id))}
-    customer, asset, contract, category = request.customer, request.asset, request.contract, request.category
-    facts = RequestFacts(
-        customer_id=customer.id,
-        tier=customer.service_tier,
-        category_path=category_path(parents, category.id if category is not None else None),
-        asset_model_id=asset.asset_model_id if asset is not None else None,
-        contract_sla_id=contract.sla_id if contract is not None else None,
-    )
-    selection = select_sla([candidate_from_model(sla) for sla in slas], facts)
-    sla = next((sla for sla in slas if sla.id == selection.sla_id), None)
-    request.sla = sla
-    request.response_due_at = request.resolution_due_at = None
-    target = next((t for t in sla.targets if t.priority is request.priority), None) if sla is not None else None
-    if target is None:
-        return
-    start = request.created_at or now
-    try:
-        calendar = calendar_from_model(sla.calendar)
-        request.response_due_at = target_deadline(calendar, start, target.response_minutes)
-        request.resolution_due_at = target_deadline(calendar, start, target.resolution_minutes)
-    except ValueError:  # a calendar with no working hours at all: no deadline can be given
-        request.response_due_at = request.resolution_due_at = None
+    previous_priority = None
+    if request.id is not None:
+        history = inspect(request).attrs.priority.history
+        previous_priority = history.deleted[0] if history.deleted else None
+    apply_request_sla(session, request, now=now)
+    if previous_priority is not None and previous_priority is not request.priority:
+        recompute_open_work_orders(session, request, now=now)
 
 
 def create_request(
@@ -416,11 +395,13 @@ def perform(
         roles, request.status, action, now=now, closed_at=request.closed_at, reopen_days=settings.reopen_days
     )
     was_closed = request.status is RequestStatus.CLOSED
+    previous = request.status
     with acting(session, actor, actor_label):
         request.status = target
+        track_status(session, request, previous, now=now)
         if action is RequestAction.START:
             request.started_at = request.started_at or now
-            request.first_response_at = request.first_response_at or now
+            record_first_response(request, now=now)
         elif action is RequestAction.RESOLVE:
             request.resolution = resolution
             request.resolved_at = request.auto_close_from = now
@@ -494,8 +475,10 @@ def assign(
     _check_may_dispatch(roles)
     _check_target(user, group, vendor)
     target = apply_action(roles, request.status, RequestAction.ASSIGN, now=now)
+    previous = request.status
     with acting(session, actor):
         request.status = target
+        track_status(session, request, previous, now=now)
         request.assignee = user
         request.assignee_group = group
         request.assignee_vendor = vendor
@@ -695,11 +678,12 @@ def add_note(
         if from_customer:
             if request.status is RequestStatus.PENDING_CUSTOMER:
                 request.status = apply_action({CUSTOMER}, request.status, RequestAction.RESUME, now=now)
+                track_status(session, request, RequestStatus.PENDING_CUSTOMER, now=now)
             elif request.status is RequestStatus.RESOLVED:
                 request.auto_close_from = now
                 request.reminded_at = None
         elif kind is NoteKind.REPLY:
-            request.first_response_at = request.first_response_at or now
+            record_first_response(request, now=now)
     if kind is NoteKind.REPLY and not from_customer:
         mail_contact(
             session,
@@ -740,7 +724,9 @@ def merge(
     check_editable(duplicate)
     check_editable(into)
     with acting(session, actor):
+        previous = duplicate.status
         duplicate.status = RequestStatus.CLOSED
+        track_status(session, duplicate, previous, now=now)
         duplicate.closed_at = now
         duplicate.auto_close_from = None
         duplicate.merged_into = into

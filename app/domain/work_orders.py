@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.numbering import WORK_ORDER_PREFIX, next_number
 from app.domain.request_flow import N_, TransitionRefused
+from app.domain.sla_tracking import apply_work_order_ola
 from app.domain.work_order_flow import DISPATCHER, ENGINEER, allowed_actions, apply_action
 from models.enums import (
     ExpenseKind,
@@ -184,6 +185,7 @@ def create_work_order(
         instructions=_text(instructions, missing=None),
     )
     session.add(work_order)
+    apply_work_order_ola(session, work_order, now=now)
     session.flush()
     _tell_assignee(session, work_order)
     return work_order
@@ -194,7 +196,7 @@ def perform_work_order(
     work_order: WorkOrder,
     action: WorkOrderAction,
     *,
-    actor: UserAccount,
+    actor: UserAccount | None,
     roles: set[str],
     now: datetime,
     reason: str | None = None,
@@ -208,7 +210,8 @@ def perform_work_order(
     """Take one step of the flow with what it needs; ``at`` backdates a check-in or check-out."""
     if action is not A.CANCEL:
         _check_request_open(work_order.request)
-    target = apply_action(roles, work_order.status, action, own=is_own(work_order, actor))
+    own = actor is not None and is_own(work_order, actor)  # None: a job (escalation) acting as dispatcher
+    target = apply_action(roles, work_order.status, action, own=own)
     changes: dict[str, object] = {}
     if action is A.ACCEPT:
         changes = {"accepted_at": now}
@@ -232,6 +235,9 @@ def perform_work_order(
     for key, value in changes.items():
         setattr(work_order, key, value)
     work_order.status = target
+    if action is A.REASSIGN:
+        apply_work_order_ola(session, work_order, now=now)
+    work_order.escalation_check_at = now  # the OLA targets running changed: the sweep plans again
     session.flush()
     _tell_about(session, work_order, action, actor)
 
@@ -306,14 +312,14 @@ def _tell_assignee(session: Session, work_order: WorkOrder) -> None:
         )
 
 
-def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction, actor: UserAccount) -> None:
+def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction, actor: UserAccount | None) -> None:
     from app.notifications import notify
 
     request = work_order.request
-    who = actor.get_full_name()
     if action is A.REASSIGN:
         _tell_assignee(session, work_order)
         return
+    who = actor.get_full_name() if actor is not None else ""
     if action is A.DECLINE:
         recipients, kind = dispatcher_ids(session, request), "work_order_declined"
         message = N_("%(who)s declined work order %(number)s (%(request)s): %(reason)s")
@@ -330,7 +336,7 @@ def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction
         return
     notify(
         session,
-        [user_id for user_id in recipients if user_id != actor.id],
+        [user_id for user_id in recipients if actor is None or user_id != actor.id],
         kind,
         message,
         params,

@@ -39,6 +39,9 @@ WORK_ORDER = "WorkOrder"  # work orders, their time entries, expenses, sign-off
 STOCK_LEDGER = "StockLedger"  # stock movements (receipts, issues, transfers, repairs)
 NOTIFICATION = "Notification"  # one's own notifications (the bell)
 DESK_SETTINGS = "DeskSettings"  # service desk settings and the mail outbox (Admin only)
+ESCALATION_RULE = "EscalationRule"  # escalation rules (configured by admins, read by staff)
+ESCALATION = "Escalation"  # fired escalation events; acknowledging one stops its repeats
+JOB_LOG = "JobLog"  # runs of the periodic jobs (Admin only)
 
 # Pages every logged-in user needs: their profile, its edit form, their own password.
 SELF_SERVICE: tuple[tuple[str, str], ...] = (
@@ -51,11 +54,31 @@ SELF_SERVICE: tuple[tuple[str, str], ...] = (
     ("can_this_form_post", ResetMyPasswordView.__name__),
 )
 
-STAFF_READS = (CUSTOMER, VENDOR, DIRECTORY, ASSET, REFERENCE, SERVICE_CATALOG, CALENDAR, SLA, CONTRACT, SUPPORT, STOCK)
+STAFF_READS = (
+    CUSTOMER,
+    VENDOR,
+    DIRECTORY,
+    ASSET,
+    REFERENCE,
+    SERVICE_CATALOG,
+    CALENDAR,
+    SLA,
+    CONTRACT,
+    SUPPORT,
+    STOCK,
+    ESCALATION_RULE,
+)
 
 # Staff work requests, work orders and the stock ledger; what each role may do to a request
 # or work order beyond that is the transition tables in app/domain.
-STAFF_WORK = {REQUEST: WRITE, REQUEST_QUEUE: WRITE, WORK_ORDER: WRITE, STOCK_LEDGER: WRITE, NOTIFICATION: WRITE}
+STAFF_WORK = {
+    REQUEST: WRITE,
+    REQUEST_QUEUE: WRITE,
+    WORK_ORDER: WRITE,
+    STOCK_LEDGER: WRITE,
+    NOTIFICATION: WRITE,
+    ESCALATION: WRITE,
+}
 
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     # Catalogs are configured by admins (who hold every permission); staff read them.

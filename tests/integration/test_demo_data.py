@@ -312,3 +312,17 @@ def test_seeding_again_gives_the_same_data_quickly(app, app_env, tmp_path):
         elapsed = time.perf_counter() - started
         assert fingerprint() == expected
     assert elapsed < 15, f"seeding the catalog took {elapsed:.1f} s"
+
+
+def test_demo_escalation_rules_pass_the_admin_checks_and_build_both_chains(session):
+    from app.domain.escalation import check_rule_row
+    from models.escalation import EscalationRule
+
+    rules = session.scalars(select(EscalationRule).order_by(EscalationRule.level, EscalationRule.id)).all()
+    assert len(rules) >= 6
+    for rule in rules:
+        check_rule_row(rule)
+    functional = [rule.reassign_group.tier.name for rule in rules if rule.reassign_group is not None]
+    assert functional == ["L2", "L3"]
+    hierarchical = {rule.level: rule for rule in rules if rule.target.name == "REQUEST_RESOLUTION"}
+    assert hierarchical[4].notify_role.name == "Manager" and hierarchical[4].notify_users[0].username == "manager"

@@ -58,6 +58,8 @@ def test_plain_postgresql_url_uses_the_installed_psycopg_driver(tmp_path):
         ("BUSINESS_TIMEZONE", "Mars/Olympus"),
         ("PORT", "eighty"),
         ("MAIL_USE_TLS", "maybe"),
+        ("JOB_LOG_KEEP_DAYS", "0"),
+        ("JOB_LOG_KEEP_DAYS", "a month"),
     ],
 )
 def test_bad_value_names_the_variable(tmp_path, variable, value):
