@@ -26,3 +26,33 @@ def form_csrf_token(html: str) -> str:
     )
     assert match, "the page has no csrf_token field"
     return match.group(1)
+
+
+class DemoRows:
+    """Demo rows by their natural keys in integration tests: ``demo.user("dispatcher")``, ``demo.vendor("V-SHXX")``."""
+
+    def __init__(self, session, now=None) -> None:
+        from datetime import UTC, datetime
+
+        self.session = session
+        self.now = now or datetime.now(UTC)
+
+    def user(self, name: str):
+        from models.users import UserAccount
+
+        return self._one(UserAccount, UserAccount.username == name)
+
+    def customer(self, code: str):
+        from models.organisations import Customer
+
+        return self._one(Customer, Customer.code == code)
+
+    def vendor(self, code: str):
+        from models.organisations import Vendor
+
+        return self._one(Vendor, Vendor.code == code)
+
+    def _one(self, model, condition):
+        from sqlalchemy import select
+
+        return self.session.scalars(select(model).where(condition)).one()

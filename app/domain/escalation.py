@@ -468,15 +468,13 @@ def _recipients(session: Session, rule: EscalationRule, record, request: Service
     return [unique[key] for key in sorted(unique)]
 
 
-def _assignees(session: Session, record) -> list[UserAccount | None]:
-    if record.assignee_user_id is not None:
-        return [record.assignee]
-    vendor_id = record.vendor_id if isinstance(record, WorkOrder) else record.assignee_vendor_id
-    if vendor_id is not None:
-        query = select(UserAccount).where(UserAccount.vendor_id == vendor_id, UserAccount.active.is_(True))
-        return list(session.scalars(query))
-    group = getattr(record, "assignee_group", None)
-    return list(group.members) if group is not None else []
+def _assignees(session: Session, record) -> list[UserAccount]:
+    from app.domain.service_requests import request_assignees
+    from app.domain.work_orders import assignee_users
+
+    if isinstance(record, WorkOrder):
+        return assignee_users(session, record)
+    return request_assignees(session, record)
 
 
 def _raise_priority(session: Session, request: ServiceRequest, raised: Priority, rule: EscalationRule, *, now) -> None:

@@ -510,21 +510,34 @@ def _check_target(user: UserAccount | None, group: SupportGroup | None, vendor: 
         raise RequestRefused(N_("Vendor %(vendor)s is inactive and cannot be assigned."), vendor=vendor)
 
 
+def vendor_users(session: Session, vendor_id: int) -> list[UserAccount]:
+    """The active user accounts of a vendor: who is told about its work."""
+    query = select(UserAccount).where(UserAccount.vendor_id == vendor_id, UserAccount.active.is_(True))
+    return list(session.scalars(query.order_by(UserAccount.id)))
+
+
+def request_assignees(session: Session, request: ServiceRequest) -> list[UserAccount]:
+    """Who works the request now: its engineer, else its group's active members, else its vendor's users."""
+    if request.assignee is not None:
+        return [request.assignee]
+    if request.assignee_group is not None:
+        return [member for member in request.assignee_group.members if member.active]
+    if request.assignee_vendor is not None:
+        return vendor_users(session, request.assignee_vendor.id)
+    return []
+
+
 def _notify_assignees(session: Session, request: ServiceRequest) -> None:
     """In-app and e-mail (in each recipient's language) to the new assignee(s)."""
     from app.notifications import notify, queue_mail, user_language
 
     params = {"number": request.number, "subject": request.subject}
+    recipients = request_assignees(session, request)
     if request.assignee is not None:
-        recipients, message = [request.assignee], N_("%(number)s is assigned to you: %(subject)s")
+        message = N_("%(number)s is assigned to you: %(subject)s")
     elif request.assignee_group is not None:
-        recipients = [member for member in request.assignee_group.members if member.active]
         message = N_("%(number)s is in your group's queue: %(subject)s")
     else:
-        vendor_id = request.assignee_vendor.id
-        recipients = list(
-            session.scalars(select(UserAccount).where(UserAccount.vendor_id == vendor_id, UserAccount.active.is_(True)))
-        )
         message = N_("%(number)s is assigned to your company: %(subject)s")
     staff = request.assignee_vendor is None
     link = f"/requests/show/{request.id}" if staff else None

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.numbering import WORK_ORDER_PREFIX, next_number
 from app.domain.request_flow import N_, TransitionRefused
+from app.domain.service_requests import vendor_users
 from app.domain.sla_tracking import apply_work_order_ola
 from app.domain.work_order_flow import DISPATCHER, ENGINEER, allowed_actions, apply_action
 from models.enums import (
@@ -267,8 +268,7 @@ def assignee_users(session: Session, work_order: WorkOrder) -> list[UserAccount]
         return [work_order.assignee]
     if work_order.vendor_id is None:
         return []
-    stmt = select(UserAccount).where(UserAccount.vendor_id == work_order.vendor_id, UserAccount.active.is_(True))
-    return list(session.scalars(stmt.order_by(UserAccount.id)))
+    return vendor_users(session, work_order.vendor_id)
 
 
 def dispatcher_ids(session: Session, request: ServiceRequest) -> list[int]:

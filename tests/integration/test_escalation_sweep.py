@@ -19,6 +19,7 @@ from models.enums import EscalationTarget, EscalationTrigger, Priority, RequestA
 from models.escalation import EscalationEvent, EscalationRule
 from models.notifications import MailOutbox, Notification
 from models.service_requests import ServiceRequest
+from tests.helpers import DemoRows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENED = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -29,25 +30,11 @@ DISPATCHER = {"Dispatcher"}
 @pytest.fixture
 def ctx(app):
     from app.extensions import db
-    from models.organisations import Customer
-    from models.users import UserAccount
 
     with app.app_context():
-        session = db.session
-
-        class Demo:
-            @staticmethod
-            def user(name):
-                return session.scalars(select(UserAccount).where(UserAccount.username == name)).one()
-
-            @staticmethod
-            def customer(code):
-                return session.scalars(select(Customer).where(Customer.code == code)).one()
-
-        Demo.session = session
         # The demo's own rules are switched off (rolled back after the test): each test sets its own.
-        session.execute(update(EscalationRule).values(active=False))
-        yield Demo
+        db.session.execute(update(EscalationRule).values(active=False))
+        yield DemoRows(db.session)
 
 
 def open_request(ctx, *, impact=3, urgency=2, code="C-HZXH", at=OPENED) -> ServiceRequest:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from models.enums import NoteKind, Priority, RequestAction, RequestStatus, Suppo
 from models.history import ChangeLog
 from models.notifications import MailOutbox, Notification
 from models.service_requests import ServiceRequest
+from tests.helpers import DemoRows
 
 A = RequestAction
 DISPATCHER = {"Dispatcher"}
@@ -39,29 +40,9 @@ CUSTOMER = {"Customer"}
 def ctx(app):
     """The app context, a session and demo rows by name."""
     from app.extensions import db
-    from models.organisations import Customer, Vendor
-    from models.users import UserAccount
 
     with app.app_context():
-        session = db.session
-
-        class Demo:
-            now = datetime.now(UTC)
-
-            @staticmethod
-            def user(name):
-                return session.scalars(select(UserAccount).where(UserAccount.username == name)).one()
-
-            @staticmethod
-            def customer(code):
-                return session.scalars(select(Customer).where(Customer.code == code)).one()
-
-            @staticmethod
-            def vendor(code):
-                return session.scalars(select(Vendor).where(Vendor.code == code)).one()
-
-        Demo.session = session
-        yield Demo
+        yield DemoRows(db.session)
 
 
 def draft_for(customer, **changes) -> RequestDraft:

@@ -31,6 +31,7 @@ from models.enums import (
 from models.escalation import EscalationEvent, EscalationRule
 from models.notifications import MailOutbox, Notification
 from models.sla_clock import SLAChange
+from tests.helpers import DemoRows
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ENGINEER = {"Engineer"}
@@ -46,29 +47,11 @@ OPENED = at(23, 10)
 @pytest.fixture
 def ctx(app):
     from app.extensions import db
-    from models.organisations import Customer, Vendor
-    from models.users import UserAccount
 
     with app.app_context():
-        session = db.session
-
-        class Demo:
-            @staticmethod
-            def user(name):
-                return session.scalars(select(UserAccount).where(UserAccount.username == name)).one()
-
-            @staticmethod
-            def customer(code):
-                return session.scalars(select(Customer).where(Customer.code == code)).one()
-
-            @staticmethod
-            def vendor(code):
-                return session.scalars(select(Vendor).where(Vendor.code == code)).one()
-
-        Demo.session = session
         # The demo's own rules are switched off (rolled back after the test): each test sets its own.
-        session.execute(update(EscalationRule).values(active=False))
-        yield Demo
+        db.session.execute(update(EscalationRule).values(active=False))
+        yield DemoRows(db.session)
 
 
 def open_request(ctx, *, now=OPENED, code="C-HZXH", impact=3, urgency=2):
@@ -231,28 +214,15 @@ def test_a_late_vendor_work_order_escalates_to_the_vendors_users_in_their_langua
 
 @pytest.fixture
 def web(app):
-    """Set-up inside an app context, then requests outside it (the test client's ``g`` must be its own)."""
+    """Set-up inside an app context, committed; requests outside it (the test client's ``g`` must be its own)."""
     from contextlib import contextmanager
+
+    from app.extensions import db
 
     @contextmanager
     def setup():
         with app.app_context():
-            from app.extensions import db
-            from models.organisations import Customer, Vendor  # noqa: F401
-            from models.users import UserAccount
-
-            class Demo:
-                session = db.session
-
-                @staticmethod
-                def user(name):
-                    return db.session.scalars(select(UserAccount).where(UserAccount.username == name)).one()
-
-                @staticmethod
-                def customer(code):
-                    return db.session.scalars(select(Customer).where(Customer.code == code)).one()
-
-            yield Demo
+            yield DemoRows(db.session)
             db.session.commit()
 
     return setup
@@ -309,9 +279,7 @@ def test_the_sla_lists_hold_breached_due_soon_and_paused_requests(web, login_as)
 def test_the_work_order_page_shows_its_ola_to_the_vendor(web, login_as):
     with web() as ctx:
         request = open_request(ctx, now=datetime.now(UTC) - timedelta(days=3))
-        from models.organisations import Vendor
-
-        shxx = ctx.session.scalars(select(Vendor).where(Vendor.code == "V-SHXX")).one()
+        shxx = ctx.vendor("V-SHXX")
         work_order = create_work_order(ctx.session, request, work_type=WorkOrderType.ON_SITE,
                                        actor=ctx.user("dispatcher"), now=datetime.now(UTC) - timedelta(days=3),
                                        vendor=shxx)  # fmt: skip
