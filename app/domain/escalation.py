@@ -208,6 +208,13 @@ class SweepResult:
     skipped: int = 0  # changed by someone else meanwhile (tried again next minute)
     events: list[int] = field(default_factory=list)
 
+    def add(self, other: SweepResult) -> None:
+        self.checked += other.checked
+        self.fired += other.fired
+        self.late += other.late
+        self.skipped += other.skipped
+        self.events.extend(other.events)
+
     @property
     def detail(self) -> str:
         return f"checked {self.checked}, fired {self.fired}, late {self.late}, skipped {self.skipped}"

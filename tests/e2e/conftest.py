@@ -79,7 +79,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
             with urllib.request.urlopen(f"{url}/health", timeout=2) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # URLError, refused, or a read timeout while a first job run holds SQLite's lock
             pass  # not listening yet, or 503 while the database warms up
         time.sleep(0.1)
     pytest.fail(f"the server at {url} did not become healthy:\n{log.read_text()}")
