@@ -12,8 +12,9 @@ its level for its record.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -33,7 +34,7 @@ from app.domain.escalation_plan import (
     next_check,
 )
 from app.domain.request_flow import N_, OPEN_STATUSES
-from app.domain.service_requests import acting
+from app.domain.service_requests import acting, desk_settings
 from app.domain.sla_clock import moment_after
 from app.domain.sla_selection import category_path
 from app.domain.sla_tracking import (
@@ -55,6 +56,7 @@ from models.support import EngineerProfile, SupportGroup
 from models.users import UserAccount
 from models.work_orders import WorkOrder
 
+log = logging.getLogger(__name__)
 ACTOR_LABEL = "escalation"
 REQUEST_TARGETS = frozenset({EscalationTarget.REQUEST_RESPONSE, EscalationTarget.REQUEST_RESOLUTION})
 WORK_ORDER_TARGETS = frozenset({EscalationTarget.WORK_ORDER_RESPONSE, EscalationTarget.WORK_ORDER_RESOLUTION})
@@ -151,18 +153,11 @@ def acknowledge(session: Session, event: EscalationEvent, *, actor: UserAccount 
         .values(acknowledged_at=now)
         .execution_options(synchronize_session="fetch")
     )
-    _plan_again(session, event, now)
+    if event.work_order_id is not None:
+        _plan(session, WorkOrder, event.work_order_id, now)  # the sweep plans the record again
+    else:
+        _plan(session, ServiceRequest, event.request_id, now)
     return events
-
-
-def _plan_again(session: Session, event: EscalationEvent, now: datetime) -> None:
-    """Have the sweep look at the event's record again (written past the version counter)."""
-    model, pk = (
-        (WorkOrder, event.work_order_id) if event.work_order_id is not None else (ServiceRequest, event.request_id)
-    )
-    session.execute(
-        update(model).where(model.id == pk).values(escalation_check_at=now).execution_options(synchronize_session=False)
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,6 +165,7 @@ def _plan_again(session: Session, event: EscalationEvent, now: datetime) -> None
 # ---------------------------------------------------------------------------------------------
 
 BATCH = 500
+RETRY_AFTER = timedelta(minutes=5)  # a record whose check failed unexpectedly is looked at again then
 REQUEST_PATH = "/requests/show/%d"  # where a notice links to (the request page, views/service_requests.py)
 _NOTICES = {
     (EscalationTarget.REQUEST_RESPONSE, False): N_(
@@ -229,6 +225,8 @@ class _Batch:
     fired: dict[tuple[str, int], int]  # (subject, rule id) → highest repeat fired
     acknowledged: set[tuple[str, int]]  # (subject, level) with an acknowledged event
     parents: dict[int, int | None]
+    engineer_calendars: dict[int, int]  # user id → the calendar of their engineer profile (quiet hours)
+    desk_calendar: Calendar | None  # everyone else's working hours
 
 
 def due_record_ids(session: Session, model: type, now: datetime, limit: int = BATCH) -> list[int]:
@@ -243,7 +241,8 @@ def sweep(session: Session, *, now: datetime, timezone: str, batch: int = BATCH)
     Each record is handled in a savepoint: a record changed meanwhile by someone else (its version
     counter) is skipped and looked at again next minute, its firings undone with it.
     """
-    rules = list(session.scalars(select(EscalationRule).where(EscalationRule.active.is_(True))))
+    query = select(EscalationRule).where(EscalationRule.active.is_(True))
+    rules = list(session.scalars(query.order_by(EscalationRule.level, EscalationRule.id)))  # one order, every sweep
     result = SweepResult()
     for model in (ServiceRequest, WorkOrder):
         ids = due_record_ids(session, model, now, batch)
@@ -253,11 +252,16 @@ def sweep(session: Session, *, now: datetime, timezone: str, batch: int = BATCH)
         context = _load(session, model, ids)
         for record in records:
             result.checked += 1
+            pk = record.id
             try:
                 with session.begin_nested(), acting(session, None, ACTOR_LABEL):
                     _check(session, record, rules, context, now=now, timezone=timezone, result=result)
             except (StaleDataError, DomainError):
                 result.skipped += 1
+            except Exception:  # one broken record must not hold up every escalation behind it
+                log.exception("escalation sweep: %s %s failed; looked at again in %s", model.__name__, pk, RETRY_AFTER)
+                result.skipped += 1
+                _plan(session, model, pk, now + RETRY_AFTER)
     return result
 
 
@@ -286,11 +290,15 @@ def _load(session: Session, model: type, ids: list[int]) -> _Batch:
         .group_by(EscalationEvent.subject_key, EscalationEvent.rule_id, EscalationEvent.level)
     )
     for subject, rule_id, level, repeat, acked in rows:
-        fired[(subject, rule_id)] = repeat
+        fired[(subject, rule_id)] = max(repeat, fired.get((subject, rule_id), repeat))  # a rule's level may change
         if acked is not None:
             acknowledged.add((subject, level))
     parents = {row.id: row.parent_id for row in session.execute(select(ServiceCategory.id, ServiceCategory.parent_id))}
-    return _Batch(changes, pauses, fired, acknowledged, parents)
+    profiles = session.execute(
+        select(EngineerProfile.user_id, EngineerProfile.calendar_id).where(EngineerProfile.calendar_id.is_not(None))
+    )
+    desk_calendar = desk_settings(session).calendar
+    return _Batch(changes, pauses, fired, acknowledged, parents, dict(profiles.tuples().all()), desk_calendar)
 
 
 def _clocks(session: Session, record, context: _Batch) -> dict[EscalationTarget, ClockState]:
@@ -387,7 +395,7 @@ def _check(
         except ValueError:  # a rule saved before its checks existed: ignored, not fatal to the sweep
             continue
         if firing is not None:
-            event = _fire(session, record, rule, firing, now=now, timezone=timezone)
+            event = _fire(session, record, rule, firing, context, now=now, timezone=timezone)
             last = firing.repeat
             context.fired[(subject, rule.id)] = last
             if event is not None:
@@ -398,16 +406,22 @@ def _check(
         upcoming.append(next_check(rule_timing, clock, last_repeat=last, acknowledged=acknowledged))
     # A reassignment or a new priority changed the clocks: look again at once; else at the next occurrence.
     check_at = now if changed else earliest(upcoming)
-    model = type(record)
+    _plan(session, type(record), record.id, check_at)
+
+
+def _plan(session: Session, model: type, pk: int, check_at: datetime | None) -> None:
+    """Set when the sweep next looks at a record: past the version counter, not an edit (``updated_at`` kept)."""
     session.execute(
         update(model)
-        .where(model.id == record.id)
-        .values(escalation_check_at=check_at)
+        .where(model.id == pk)
+        .values(escalation_check_at=check_at, updated_at=model.updated_at)
         .execution_options(synchronize_session=False)
     )
 
 
-def _fire(session: Session, record, rule: EscalationRule, firing: Firing, *, now: datetime, timezone: str):
+def _fire(
+    session: Session, record, rule: EscalationRule, firing: Firing, context: _Batch, *, now: datetime, timezone: str
+):
     """Record the firing (the unique key decides who fires), then take the rule's actions."""
     is_work_order = isinstance(record, WorkOrder)
     request = record.request if is_work_order else record
@@ -443,7 +457,7 @@ def _fire(session: Session, record, rule: EscalationRule, firing: Firing, *, now
     if reassigned:
         actions["reassigned"] = reassigned
     event.actions = actions
-    _tell(session, event, record, request, recipients, now=now, timezone=timezone)
+    _tell(session, event, record, request, recipients, context, now=now, timezone=timezone)
     return event
 
 
@@ -531,6 +545,7 @@ def _tell(
     record,
     request: ServiceRequest,
     recipients: list[UserAccount],
+    context: _Batch,
     *,
     now: datetime,
     timezone: str,
@@ -548,10 +563,12 @@ def _tell(
         "due": due.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") if due is not None else "",
     }
     urgent = request.priority is Priority.P1
-    calendars = _working_calendars(session, recipients, request)
+    fallback = context.desk_calendar or (request.sla.calendar if request.sla is not None else None)
     link = (WORK_ORDER_PATH if isinstance(record, WorkOrder) else REQUEST_PATH) % record.id
     for user in recipients:
-        deliver_at = delivery_time(now, urgent=urgent, calendar=calendars.get(user.id))
+        calendar_id = context.engineer_calendars.get(user.id)
+        calendar = session.get(Calendar, calendar_id) if calendar_id is not None else fallback
+        deliver_at = delivery_time(now, urgent=urgent, calendar=business_calendar_of(session, calendar))
         held = deliver_at if deliver_at > now else None
         # A vendor opens work orders, not request pages: a request's notice to a vendor carries no link.
         may_open = isinstance(record, WorkOrder) or (user.vendor_id is None and user.customer_id is None)
@@ -586,20 +603,3 @@ def _tell(
             request_id=request.id,
             not_before=held,
         )
-
-
-def _working_calendars(session: Session, recipients: list[UserAccount], request: ServiceRequest):
-    """Each recipient's working calendar: their engineer profile's, else the business calendar."""
-    from app.domain.service_requests import desk_settings
-
-    ids = [user.id for user in recipients]
-    profiles = session.execute(
-        select(EngineerProfile.user_id, EngineerProfile.calendar_id).where(EngineerProfile.user_id.in_(ids))
-    ).all()
-    by_user = {user_id: calendar_id for user_id, calendar_id in profiles if calendar_id is not None}
-    fallback = desk_settings(session).calendar or (request.sla.calendar if request.sla is not None else None)
-    calendars = {}
-    for user_id in ids:
-        calendar_row = session.get(Calendar, by_user[user_id]) if user_id in by_user else fallback
-        calendars[user_id] = business_calendar_of(session, calendar_row)
-    return calendars

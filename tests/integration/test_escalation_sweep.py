@@ -189,3 +189,36 @@ def test_raise_priority_and_reassign_actions_go_through_the_domain(ctx):
     assert request.priority != before
     assert request.assignee_group_id == group.id
     assert ctx.session.scalar(select(func.count()).where(Notification.request_id == request.id)) >= 1
+
+
+def test_planning_the_next_check_is_not_an_edit_of_the_request(ctx):
+    request = open_request(ctx)
+    rule(ctx)
+    ctx.session.flush()
+    ctx.session.refresh(request)
+    before = (request.updated_at, request.version)
+    run(ctx, OPENED + timedelta(minutes=1))
+    ctx.session.refresh(request)
+    assert request.escalation_check_at == request.resolution_due_at
+    assert (request.updated_at, request.version) == before
+
+
+def test_a_record_that_breaks_the_sweep_is_skipped_and_looked_at_again_later(ctx, monkeypatch):
+    import app.domain.escalation as escalation
+
+    broken, healthy = open_request(ctx), open_request(ctx)
+    rule(ctx)
+    real_tell = escalation._tell
+
+    def tell(session, event, record, *args, **kwargs):
+        if record.id == broken.id:
+            raise RuntimeError("a mail template is broken")
+        return real_tell(session, event, record, *args, **kwargs)
+
+    monkeypatch.setattr(escalation, "_tell", tell)
+    due = healthy.resolution_due_at
+    result = run(ctx, due)
+    assert result.skipped == 1 and result.fired == 1
+    assert events(ctx, broken) == [] and len(events(ctx, healthy)) == 1
+    ctx.session.refresh(broken)
+    assert broken.escalation_check_at == due + escalation.RETRY_AFTER

@@ -247,6 +247,7 @@ def test_the_screen_in_chinese_names_jobs_and_outcomes(history, login_as):
     assert '<span class="label label-danger">失败</span>' in page
     assert "发送失败" not in page  # the mail outbox's word, wrong for a job
     assert "1.2 秒" in page and "350 毫秒" in page
+    assert "已提醒 2、已关闭 1" in page and "reminded 2" not in page  # the run's detail, translated
 
 
 def test_the_summary_counts_runs_and_failures_of_the_last_24_hours_per_job(history, login_as):
