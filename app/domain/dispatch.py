@@ -31,8 +31,9 @@ from sqlalchemy.orm import Session, lazyload, selectinload
 from app.domain.calendars import calendar_from_model
 from app.domain.request_flow import N_, OPEN_STATUSES
 from app.domain.sla import BusinessCalendar, working_intervals
+from app.domain.work_order_flow import WORKING
 from models.calendars import Calendar
-from models.enums import RequestStatus, WorkOrderStatus
+from models.enums import RequestStatus
 from models.reference import Region
 from models.service_requests import DeskSettings, ServiceRequest
 from models.support import EngineerProfile, engineer_skill
@@ -47,9 +48,6 @@ POINTS_PER_OPEN_ITEM = 5
 SHOWN = 5
 
 # A submitted work order waits for review, not for the engineer.
-OPEN_WORK_ORDER_STATUSES = frozenset(
-    {WorkOrderStatus.ASSIGNED, WorkOrderStatus.ACCEPTED, WorkOrderStatus.SCHEDULED, WorkOrderStatus.ON_SITE}
-)
 SUGGESTED_WHILE = frozenset({RequestStatus.NEW, RequestStatus.ASSIGNED})
 
 
@@ -178,7 +176,7 @@ def load_candidates(session: Session, *, skill_id: int | None, exclude_user_ids:
     )
     open_work_orders = (
         select(func.count(WorkOrder.id))
-        .where(WorkOrder.assignee_user_id == EngineerProfile.user_id, WorkOrder.status.in_(OPEN_WORK_ORDER_STATUSES))
+        .where(WorkOrder.assignee_user_id == EngineerProfile.user_id, WorkOrder.status.in_(WORKING))
         .scalar_subquery()
     )
     has_skill = (

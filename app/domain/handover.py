@@ -3,8 +3,8 @@
 An engineer who leaves must not take requests and work orders into limbo: deactivating an
 account with open work is refused (``open_work``), and the admin moves it to a colleague first
 (``hand_over``). Requests move through ``assign`` (the table's reassignment, notifications and
-all). Work orders not yet on site move by the flow's REASSIGN; one already on site or submitted
-keeps its status and only changes hands, since the visit itself is not undone.
+all), work orders through ``work_orders.hand_over_work_order`` (REASSIGN before the visit; on
+site or submitted only the engineer changes, since the visit itself is not undone).
 """
 
 from __future__ import annotations
@@ -18,21 +18,11 @@ from sqlalchemy.orm import Session
 
 from app.domain.request_flow import N_, OPEN_STATUSES
 from app.domain.service_requests import RequestRefused, acting, assign, plain
-from app.domain.work_order_flow import TRANSITIONS as WORK_ORDER_TRANSITIONS
-from app.domain.work_orders import perform_work_order
-from models.enums import WorkOrderAction, WorkOrderStatus
+from app.domain.work_order_flow import UNFINISHED
+from app.domain.work_orders import hand_over_work_order
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import WorkOrder
-
-OPEN_WORK_ORDER = (
-    WorkOrderStatus.ASSIGNED,
-    WorkOrderStatus.ACCEPTED,
-    WorkOrderStatus.SCHEDULED,
-    WorkOrderStatus.ON_SITE,
-    WorkOrderStatus.SUBMITTED,
-)
-REASSIGNABLE = WORK_ORDER_TRANSITIONS[WorkOrderAction.REASSIGN].sources
 
 
 @dataclass(frozen=True)
@@ -53,7 +43,7 @@ def open_work(session: Session, user_id: int) -> OpenWork:
     ).all()
     work_orders = session.scalars(
         select(WorkOrder)
-        .where(WorkOrder.assignee_user_id == user_id, WorkOrder.status.in_(OPEN_WORK_ORDER))
+        .where(WorkOrder.assignee_user_id == user_id, WorkOrder.status.in_(UNFINISHED))
         .order_by(WorkOrder.id)
     ).all()
     return OpenWork(list(requests), list(work_orders))
@@ -90,11 +80,6 @@ def hand_over(
             translate=translate,
         )
     for work_order in work.work_orders:
-        if work_order.status in REASSIGNABLE:
-            perform_work_order(
-                session, work_order, WorkOrderAction.REASSIGN, actor=actor, roles=roles, now=now, assignee_user=to_user
-            )
-        else:
-            with acting(session, actor):
-                work_order.assignee = to_user
+        with acting(session, actor):
+            hand_over_work_order(session, work_order, to_user, actor=actor, roles=roles, now=now)
     return work

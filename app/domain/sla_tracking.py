@@ -49,6 +49,7 @@ from app.domain.sla_clock import (
     timeline,
 )
 from app.domain.sla_selection import RequestFacts, candidate_from_model, category_path, select_sla
+from app.domain.work_order_flow import WORKING
 from models.calendars import Calendar
 from models.enums import RequestStatus, SLAChangeReason, SLAKind, WorkOrderStatus
 from models.service_catalog import ServiceCategory
@@ -62,9 +63,8 @@ S = RequestStatus
 # Statuses that stop the clock whatever the SLA says: the work is done (or dropped).
 STOPPED = frozenset({S.RESOLVED, S.CLOSED, S.CANCELLED})
 FINISHED = frozenset({S.CLOSED, S.CANCELLED})
-W = WorkOrderStatus
-WORK_ORDER_RESPONSE_RUNNING = frozenset({W.ASSIGNED})
-WORK_ORDER_RESOLUTION_RUNNING = frozenset({W.ASSIGNED, W.ACCEPTED, W.SCHEDULED, W.ON_SITE})
+WORK_ORDER_RESPONSE_RUNNING = frozenset({WorkOrderStatus.ASSIGNED})  # until accepted
+WORK_ORDER_RESOLUTION_RUNNING = WORKING  # until submitted for review
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ WORKERS = frozenset({ENGINEER, VENDOR})  # act only on work orders assigned to t
 
 S = WorkOrderStatus
 BEFORE_CHECK_IN = frozenset({S.ASSIGNED, S.ACCEPTED, S.DECLINED, S.SCHEDULED})
+WORKING = frozenset({S.ASSIGNED, S.ACCEPTED, S.SCHEDULED, S.ON_SITE})  # its worker still has to act: workload, OLA
+UNFINISHED = WORKING | {S.SUBMITTED}  # someone still answers for it: handed over when its engineer leaves
 
 
 @dataclass(frozen=True)

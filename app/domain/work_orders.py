@@ -23,7 +23,7 @@ from app.domain.numbering import WORK_ORDER_PREFIX, next_number
 from app.domain.request_flow import N_, TransitionRefused
 from app.domain.service_requests import vendor_users
 from app.domain.sla_tracking import apply_work_order_ola
-from app.domain.work_order_flow import DISPATCHER, ENGINEER, allowed_actions, apply_action
+from app.domain.work_order_flow import DISPATCHER, ENGINEER, TRANSITIONS, allowed_actions, apply_action, may_dispatch
 from models.enums import (
     ExpenseKind,
     RequestStatus,
@@ -42,6 +42,7 @@ from models.work_orders import Expense, TimeEntry, WorkOrder
 A, S = WorkOrderAction, WorkOrderStatus
 FINISHED_REQUEST = frozenset({RequestStatus.CLOSED, RequestStatus.CANCELLED})
 SIGN_OFF_STATUSES = frozenset({S.ON_SITE, S.SUBMITTED, S.APPROVED})
+REASSIGNABLE = TRANSITIONS[A.REASSIGN].sources
 LONGEST_TIME_ENTRY = timedelta(hours=24)
 SIGNATURE_MAX_BYTES = 200_000
 PNG_DATA_URL = "data:image/png;base64,"
@@ -168,7 +169,12 @@ def create_work_order(
     scheduled_end: datetime | None = None,
     instructions: str | None = None,
 ) -> WorkOrder:
-    """A new work order under ``request``, assigned to one engineer or one vendor, who are told."""
+    """A new work order under ``request``, assigned to one engineer or one vendor, who are told.
+
+    Dispatching roles create work orders (``actor`` None: the system, e.g. a recurring inspection).
+    """
+    if actor is not None and not may_dispatch(roles_of(actor)):
+        raise WorkOrderRefused(N_("Only dispatchers create work orders."))
     _check_request_open(request)
     _check_assignee(assignee_user, vendor)
     if scheduled_start is not None or scheduled_end is not None:
@@ -241,6 +247,25 @@ def perform_work_order(
     work_order.escalation_check_at = now  # the OLA targets running changed: the sweep plans again
     session.flush()
     _tell_about(session, work_order, action, actor)
+
+
+def hand_over_work_order(
+    session: Session, work_order: WorkOrder, to_user: UserAccount, *, actor: UserAccount, roles: set[str], now: datetime
+) -> None:
+    """Give an engineer's work order to a colleague (their account is being closed).
+
+    Before the visit it moves by the flow's REASSIGN: the colleague accepts it again, under a new OLA
+    clock. Once on site or submitted the visit is not undone: the status and the OLA due times stay,
+    only the engineer changes, and the colleague is told.
+    """
+    if work_order.status in REASSIGNABLE:
+        perform_work_order(session, work_order, A.REASSIGN, actor=actor, roles=roles, now=now, assignee_user=to_user)
+        return
+    _check_assignee(to_user, None)
+    work_order.assignee = to_user
+    work_order.escalation_check_at = now  # its assignee changed: the escalation sweep plans it again
+    session.flush()
+    _tell_assignee(session, work_order)
 
 
 def _submission(
@@ -414,8 +439,14 @@ def add_time_entry(
     ended_at: datetime | None,
     description: str | None,
     now: datetime,
+    actor: UserAccount | None = None,
 ) -> TimeEntry:
-    """Record ``user``'s time on the work order at their current rate; the costs roll up."""
+    """Record ``user``'s time on the work order at their current rate; the costs roll up.
+
+    One records one's own time; dispatchers may record anyone's (``actor`` None: the system).
+    """
+    if actor is not None and actor.id != user.id and not may_dispatch(roles_of(actor)):
+        raise WorkOrderRefused(N_("You can record only your own time."))
     _check_workable(work_order)
     _check_may_work_on(work_order, user)
     if started_at is None or ended_at is None:

@@ -133,3 +133,26 @@ def test_handing_over_to_oneself_is_refused(app, busy_engineer):
 def test_only_admins_reach_the_handover_page(login_as, busy_engineer):
     response = login_as("dispatcher").get(f"/users/handover/{busy_engineer['engineer']}")
     assert response.status_code in (302, 403)
+
+
+def test_a_work_order_already_on_site_keeps_its_status_and_ola_and_tells_the_colleague(app, busy_engineer):
+    from app.extensions import db
+    from models.notifications import Notification
+    from models.work_orders import WorkOrder
+
+    with app.app_context():
+        work_order = db.session.get(WorkOrder, busy_engineer["work_order"])
+        work_order.status = WorkOrderStatus.ON_SITE
+        work_order.response_due_at = NOW
+        engineer, colleague = db.session.get(UserAccount, busy_engineer["engineer"]), _user(db.session, "engineer2")
+        hand_over(db.session, engineer, to_user=colleague, actor=_user(db.session, "admin"), roles={"Admin"}, now=NOW)
+        db.session.expire_all()
+        moved = db.session.get(WorkOrder, busy_engineer["work_order"])
+        assert (moved.status, moved.assignee_user_id, moved.response_due_at) == (
+            WorkOrderStatus.ON_SITE,
+            colleague.id,
+            NOW,
+        )
+        mine = (Notification.work_order_id == moved.id, Notification.recipient_id == colleague.id)
+        told = db.session.scalars(select(Notification).where(*mine)).all()
+        assert len(told) == 1

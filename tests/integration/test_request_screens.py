@@ -405,11 +405,12 @@ def test_the_timeline_includes_the_work_orders_changes(app, login_as):
     with app.app_context():
         item = db.session.get(ServiceRequest, pk)
         engineer = db.session.scalars(select(UserAccount).where(UserAccount.username == "engineer1")).one()
+        dispatcher = db.session.scalars(select(UserAccount).where(UserAccount.username == "dispatcher")).one()
         order = create_work_order(
             db.session,
             item,
             work_type=WorkOrderType.ON_SITE,
-            actor=engineer,
+            actor=dispatcher,
             now=datetime.now(UTC),
             assignee_user=engineer,
         )

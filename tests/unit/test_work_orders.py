@@ -581,3 +581,21 @@ def test_costs_roll_up_to_the_order_and_the_request(session, request_, users):
     assert first.cost == Decimal("286.49")
     assert second.cost == entry.cost
     assert request_.cost == first.cost + second.cost
+
+
+def test_only_dispatching_roles_create_work_orders(session, request_, users):
+    with pytest.raises(WorkOrderRefused, match="Only dispatchers create work orders"):
+        create_work_order(
+            session, request_, work_type=WorkOrderType.REMOTE, actor=users["engineer1"], now=NOW,
+            assignee_user=users["engineer1"],
+        )  # fmt: skip
+    assert new_order(session, request_, users).status is WorkOrderStatus.ASSIGNED
+
+
+def test_one_records_ones_own_time_and_dispatchers_anyones(session, request_, users):
+    order = new_order(session, request_, users)
+    span = {"started_at": NOW - timedelta(hours=2), "ended_at": NOW - timedelta(hours=1), "description": "", "now": NOW}
+    with pytest.raises(WorkOrderRefused, match="only your own time"):
+        add_time_entry(session, order, user=users["engineer1"], actor=users["engineer2"], **span)
+    entry = add_time_entry(session, order, user=users["engineer1"], actor=users["dispatcher"], **span)
+    assert entry.user_id == users["engineer1"].id
