@@ -286,3 +286,31 @@ def test_the_work_order_page_shows_its_ola_to_the_vendor(web, login_as):
         pk = work_order.id
     page = login_as("vendor1").get(f"/workorders/show/{pk}?_l_=en").get_data(as_text=True)
     assert "服务商OLA" in page and "sd-ola-response" in page and "sd-ola-breached" in page
+
+
+def test_an_sla_change_counts_the_time_before_in_the_old_calendar_and_after_in_the_new(ctx):
+    from models.calendars import Calendar
+    from models.service_catalog import ServiceCategory
+    from models.sla import SLA, SLATarget
+
+    request = open_request(ctx)  # 金牌SLA, office hours
+    category = ctx.session.scalars(select(ServiceCategory).where(ServiceCategory.parent_id.is_(None))).first()
+    always = ctx.session.scalars(select(Calendar).where(Calendar.name == "7×24 全天候")).one()
+    round_the_clock = SLA(
+        name="7×24 分类SLA",
+        calendar=always,
+        scope_categories=[category],
+        targets=[SLATarget(priority=Priority.P3, response_minutes=120, resolution_minutes=960)],
+    )
+    ctx.session.add(round_the_clock)
+    ctx.session.flush()
+    request.contract = None
+    request.category = category
+    revise_request(ctx.session, request, now=at(23, 14))
+    assert request.sla is round_the_clock and request.sla_selection == "category"
+    # 3 office hours used by Monday 14:00; the other 13 of 16 run round the clock: Tuesday 03:00.
+    assert request.resolution_due_at == at(24, 3)
+    assert request.response_due_at == at(23, 12)  # 2 hours were used at noon, under the old calendar
+    change = changes(ctx, request)[-1]
+    assert change.reason is SLAChangeReason.SLA and change.consumed_seconds == 3 * 3600
+    assert change.calendar is always
