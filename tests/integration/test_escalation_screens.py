@@ -410,8 +410,9 @@ def test_the_escalations_list_costs_the_same_statements_at_page_size_10_and_100(
     with app.app_context():
         first = db.session.get(EscalationEvent, fired["events"][0])
         engineer = db.session.scalars(select(UserAccount).where(UserAccount.username == "engineer1")).one()
+        dispatcher = db.session.scalars(select(UserAccount).where(UserAccount.username == "dispatcher")).one()
         work_order = create_work_order(db.session, db.session.get(ServiceRequest, first.request_id),
-                                       work_type=WorkOrderType.ON_SITE, actor=engineer, now=utcnow(),
+                                       work_type=WorkOrderType.ON_SITE, actor=dispatcher, now=utcnow(),
                                        assignee_user=engineer)  # fmt: skip
         work_order_number = work_order.number
         for repeat in range(2, 14):
