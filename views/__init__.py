@@ -53,6 +53,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         job_log,
         notifications,
         reference,
+        scorecards,
         service_catalog,
         service_requests,
         sla,
@@ -77,6 +78,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         surveys,
         desk_settings,
         job_log,
+        scorecards,
     )
     for module in (*desk, *modules, calendars, service_catalog, sla, contracts, imports):
         module.register(appbuilder)

@@ -42,6 +42,7 @@ DESK_SETTINGS = "DeskSettings"  # service desk settings and the mail outbox (Adm
 ESCALATION_RULE = "EscalationRule"  # escalation rules (configured by admins, read by staff)
 ESCALATION = "Escalation"  # fired escalation events; acknowledging one stops its repeats
 JOB_LOG = "JobLog"  # runs of the periodic jobs (Admin only)
+VENDOR_SCORECARD = "VendorScorecard"  # vendors ranked by the promises they keep (managers and dispatchers)
 
 # Pages every logged-in user needs: their profile, its edit form, their own password.
 SELF_SERVICE: tuple[tuple[str, str], ...] = (
@@ -82,8 +83,8 @@ STAFF_WORK = {
 
 ROLE_GRANTS: dict[str, dict[str, str]] = {
     # Catalogs are configured by admins (who hold every permission); staff read them.
-    "Manager": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
-    "Dispatcher": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
+    "Manager": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK, VENDOR_SCORECARD: READ},
+    "Dispatcher": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK, VENDOR_SCORECARD: READ},
     "Engineer": {**dict.fromkeys(STAFF_READS, READ), **STAFF_WORK},
     # Outside organisations: rows are scoped to their own organisation.
     # A vendor issues and returns parts on its own work orders from its vendor-held warehouses.
