@@ -29,6 +29,7 @@ from app.display import blank_if_none, enum_labeller, local_datetime
 from app.domain.errors import DomainError
 from app.domain.request_flow import N_
 from app.domain.sla_tracking import work_order_ola_report
+from app.domain.work_order_due import accept_due_soon, complete_due_soon, ola_breached
 from app.domain.work_order_flow import ENGINEER, may_dispatch
 from app.domain.work_orders import (
     FINISHED_REQUEST,
@@ -499,6 +500,53 @@ class MyWorkOrderView(WorkOrderView):
 MyWorkOrderView.list_title = _l("My work orders")
 
 
+class DueRule(BaseFilter):
+    """A named list's rule over the OLA due times (``app.domain.work_order_due``), evaluated now."""
+
+    name = "Due rule"
+
+    def apply(self, query, value):
+        return query.filter(value(utcnow()))
+
+
+class DueListView(WorkOrderView):
+    """A named list of work orders by OLA due time: what the vendor dashboard's cards count."""
+
+    exclude_route_methods = WorkOrderView.exclude_route_methods | set(WORK_METHODS)  # the forms post to WorkOrderView
+    rule = None
+    title = None
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.base_filters = [["id", ScopeFilter, None], ["id", DueRule, cls.rule]]
+        cls.list_title = cls.title
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return redirect(url_for("WorkOrderView.show", pk=pk))
+
+
+class AcceptDueSoonView(DueListView):
+    route_base = "/workorders/accept-due-soon"
+    rule = staticmethod(accept_due_soon)
+    title = _l("Accept by, due within 4 hours")
+    base_order = ("response_due_at", "asc")
+
+
+class CompleteDueSoonView(DueListView):
+    route_base = "/workorders/complete-due-soon"
+    rule = staticmethod(complete_due_soon)
+    title = _l("Complete by, due within 24 hours")
+    base_order = ("resolution_due_at", "asc")
+
+
+class OlaBreachedView(DueListView):
+    route_base = "/workorders/ola-breached"
+    rule = staticmethod(ola_breached)
+    title = _l("OLA breached")
+
+
 # ---------------------------------------------------------------------------------------------
 # REST API
 # ---------------------------------------------------------------------------------------------
@@ -653,5 +701,7 @@ def register(appbuilder) -> None:
 
     add_to_menu(appbuilder, WorkOrderView, "Work orders", _l("Work orders"), "fa-wrench", SERVICE_DESK)
     add_to_menu(appbuilder, MyWorkOrderView, "My work orders", _l("My work orders"), "fa-user-circle", SERVICE_DESK)
+    for view in (AcceptDueSoonView, CompleteDueSoonView, OlaBreachedView):  # opened from the vendor dashboard
+        appbuilder.add_view_no_menu(view)
     appbuilder.add_api(WorkOrderApi)
     appbuilder.app.jinja_env.globals["work_orders_panel"] = work_orders_panel
