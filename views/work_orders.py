@@ -585,6 +585,9 @@ class WorkOrderApi(AppModelApi):
     list_columns = API_COLUMNS
     show_columns = [
         *API_COLUMNS,
+        "request.description",  # what the worker needs of the request; never its notes or cost
+        "response_due_at",
+        "resolution_due_at",
         "instructions",
         "accepted_at",
         "decline_reason",
