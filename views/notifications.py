@@ -151,8 +151,8 @@ class NotificationView(BaseView):
     def mark_all_read(self):
         db.session.execute(
             update(Notification)
-            .where(Notification.recipient_id == g.user.id, Notification.read_at.is_(None))
-            .values(read_at=utcnow())
+            .where(Notification.recipient_id == g.user.id, Notification.read_at.is_(None), visible_now())
+            .values(read_at=utcnow())  # a notice held for working hours stays unread until it shows
             .execution_options(synchronize_session=False)
         )
         db.session.commit()

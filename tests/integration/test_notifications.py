@@ -157,3 +157,20 @@ def test_outside_users_have_their_own_bell_too(app, login_as):
 
 def test_marking_needs_a_csrf_token(inbox, login_as):
     assert login_as("dispatcher").post(f"/notifications/{inbox['newer']}/read").status_code == 400
+
+
+def test_a_notice_held_for_working_hours_is_neither_shown_nor_marked_read_before_its_time(app, inbox, login_as):
+    from app.extensions import db
+
+    with app.app_context():
+        held = notify(
+            db.session, [inbox["dispatcher"]], "test", MESSAGE, {"customer": "Tomorrow Co"},
+            visible_from=utcnow() + timedelta(hours=8),
+        )[0]  # fmt: skip
+        db.session.commit()
+        held_id = held.id
+    client = login_as("dispatcher")
+    assert _bell(client.get("/").text) == "2"
+    assert "Tomorrow Co" not in client.get("/notifications/").text
+    _post(client, "/notifications/read-all")
+    assert _read_at(app, held_id) is None and _read_at(app, inbox["newer"]) is not None
