@@ -569,6 +569,17 @@ API_COLUMNS = [
 ]
 
 
+def visit_details(req: ServiceRequest) -> dict:
+    """What a worker (a vendor too) needs of the request to make the visit — never its notes or cost."""
+    site, contact, asset = req.site, req.contact, req.asset
+    return {
+        "customer": {"id": req.customer_id, "name": req.customer.name},
+        "site": site and {"id": site.id, "name": site.name, "address": site.address},
+        "contact": contact and {"id": contact.id, "name": contact.name, "phone": contact.phone},
+        "asset": asset and {"id": asset.id, "serial_number": asset.serial_number, "model": str(asset.asset_model)},
+    }
+
+
 class WorkOrderApi(AppModelApi):
     """Scoped work orders; ``POST /`` creates one, ``/<pk>/action|time|expenses|signoff`` change one.
 
@@ -608,6 +619,12 @@ class WorkOrderApi(AppModelApi):
     ]
     search_columns = ["number", "status", "work_type", "assignee", "vendor", "scheduled_start"]
     order_columns = ["id", "number", "status", "scheduled_start"]
+
+    def pre_get(self, data: dict) -> None:
+        """Add where to go and whom to meet (the page shows the same); the item was read through the scope."""
+        work_order = self.datamodel.get(data["id"], self._base_filters)
+        if work_order is not None:
+            data["result"].setdefault("request", {}).update(visit_details(work_order.request))
 
     def _payload(self) -> dict | None:
         payload = request.get_json(silent=True)

@@ -85,8 +85,10 @@ def stage(app):
                 "customer_name": customer.name,
                 "contact": contact.id,
                 "contact_name": contact.name,
+                "contact_phone": contact.phone,
                 "site": site.id,
                 "site_name": site.name,
+                "site_address": site.address,
                 "asset": asset.id,
                 "serial": asset.serial_number,
                 "vendor": vendor.id,
@@ -197,6 +199,11 @@ def test_a_vendor_works_its_order_end_to_end(app, login_as, stage, username, lan
     shown = vendor.get(f"{WORK_ORDERS}/{wo}?_l_={language}")
     assert shown.status_code == 200 and shown.json["result"]["request"]["subject"] == "打印机卡纸 / paper jam"
     assert shown.json["result"]["request"]["description"] and shown.json["result"]["response_due_at"]
+    visit = shown.json["result"]["request"]
+    assert visit["customer"] == {"id": ids["customer"], "name": ids["customer_name"]}
+    assert (visit["site"]["name"], visit["site"]["address"]) == (ids["site_name"], ids["site_address"])
+    assert (visit["contact"]["name"], visit["contact"]["phone"]) == (ids["contact_name"], ids["contact_phone"])
+    assert visit["asset"]["serial_number"] == ids["serial"] and visit["asset"]["model"]
     assert SECRET not in shown.text and OTHER_PARTY_COST not in shown.text
     assert vendor.get(f"{REQUESTS}/{request_id}").status_code in (401, 403, 404)
     assert vendor.get(f"{REQUESTS}/{request_id}/notes").status_code in (401, 403, 404)
