@@ -7,15 +7,17 @@ their formatters from ``default_formatters`` and mix in ``LabelledBlankChoices``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Numeric
 from sqlalchemy import Enum as SAEnum
 
+from app.domain.errors import Msgid
 from app.security.role_names import role_label
 from models.base import UTCDateTime
 from models.users import LANGUAGE_NAMES
@@ -24,6 +26,33 @@ from models.users import LANGUAGE_NAMES
 def local_datetime(value) -> str:
     """A stored UTC time in the business time zone, formatted for the user's locale."""
     return format_datetime(value) if value is not None else ""
+
+
+def translated(message: str, params: Mapping[str, object], *, times_of_day: bool = False) -> str:
+    """A msgid from app/domain in the user's language, its parameters shown for the locale.
+
+    Times are business-time date and time, or only the time of day (``times_of_day``, for
+    "on duty until 18:00"); dates per locale; a ``Msgid`` or an enum is translated in turn.
+    """
+
+    def shown(value: object) -> str:
+        if isinstance(value, datetime):
+            return format_time(value, "short") if times_of_day else local_datetime(value)
+        if isinstance(value, date):
+            return format_date(value)
+        if isinstance(value, Msgid):
+            return _(value)
+        return str(value)
+
+    return _(message, **{key: shown(value) for key, value in params.items()})
+
+
+def refusal(error: Exception) -> str:
+    """A domain refusal for a flash or a 400: its msgid translated, else its text."""
+    message = getattr(error, "message", None)
+    if message is None:
+        return str(error)
+    return translated(message, getattr(error, "params", {}))
 
 
 def yes_no(value) -> str:

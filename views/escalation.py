@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from wtforms import SelectMultipleField
 from wtforms.validators import Optional
 
-from app.display import BLANK_CHOICE, joined_names
+from app.display import BLANK_CHOICE, joined_names, refusal
 from app.domain.errors import ValidationError
 from app.domain.escalation import EscalationRefused, acknowledge, check_rule_row
 from app.extensions import db
@@ -50,7 +50,7 @@ from models.users import UserAccount
 from models.work_orders import WorkOrder
 from views.base import AppModelApi, AppModelView, refuse_as_bad_request
 from views.service_catalog import LabelledInterface
-from views.service_requests import NOT_ALLOWED, refusal
+from views.service_requests import NOT_ALLOWED
 from views.support import HasRole
 
 STAFF_ROLES = (ADMIN, "Manager", "Dispatcher", "Engineer")  # roles a rule may notify

@@ -16,15 +16,15 @@ only for users who may read it, and holds only the rows their scope lets them se
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import format_date, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from app.display import refusal, translated
 from app.domain import dispatch
 from app.domain.errors import DomainError
 from app.domain.intake import (
@@ -54,27 +54,6 @@ from views.contracts import entitlement_text, remaining_text, status_badge
 
 MATCHED_ON = {"customer": _l("Customer"), "contact": _l("Contact"), "asset": _l("Asset")}
 SEARCH_SECTIONS = ((REQUESTS, REQUEST), (WORK_ORDERS, WORK_ORDER), (CUSTOMERS, CUSTOMER), (ASSETS, ASSET))
-
-
-def refusal(error: DomainError) -> str:
-    """A domain refusal in the user's language: its msgid translated, else its text."""
-    message = getattr(error, "message", None)
-    if message is None:
-        return str(error)
-    return _(message, **{key: str(value) for key, value in getattr(error, "params", {}).items()})
-
-
-def _param(value) -> str:
-    if isinstance(value, datetime):
-        return format_time(value, "short")
-    if isinstance(value, date):
-        return format_date(value)
-    return str(value)
-
-
-def translated(message: str, params: dict) -> str:
-    """A msgid from app/domain with its parameters formatted for the user's locale."""
-    return _(message, **{key: _param(value) for key, value in params.items()})
 
 
 def request_page(request_id: int) -> str:
@@ -334,7 +313,7 @@ class IntakeView(BaseView):
             priorities=list(Priority),
             request_types=list(RequestType),
             channels=list(Channel),
-            warning_text=lambda warning: translated(warning.message, warning.params),
+            warning_text=lambda warning: translated(warning.message, warning.params, times_of_day=True),
             asset_warnings=asset_warnings,
             warranty_badge=warranty_badge,
             contract_badge=status_badge,
@@ -373,7 +352,7 @@ def dispatch_suggestions(item: ServiceRequest) -> list[ShownSuggestion] | None:
             s.user_id,
             s.name,
             s.score,
-            [(translated(reason.message, reason.params), reason.points) for reason in s.reasons],
+            [(translated(reason.message, reason.params, times_of_day=True), reason.points) for reason in s.reasons],
         )
         for s in ranked
     ]

@@ -26,7 +26,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
-from app.display import blank_if_none
+from app.display import blank_if_none, refusal
 from app.domain.errors import DomainError, ValidationError
 from app.domain.request_flow import OPEN_STATUSES, allowed_actions
 from app.domain.service_requests import (
@@ -110,14 +110,6 @@ LABELS = {
 # ---------------------------------------------------------------------------------------------
 # Helpers shared by screens and API
 # ---------------------------------------------------------------------------------------------
-
-
-def refusal(error: DomainError) -> str:
-    """A domain refusal in the user's language: its msgid translated, else its text."""
-    message = getattr(error, "message", None)
-    if message is None:
-        return str(error)
-    return _(message, **{key: str(value) for key, value in getattr(error, "params", {}).items()})
 
 
 def user_roles() -> set[str]:

@@ -24,13 +24,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.display import enum_labeller
+from app.display import enum_labeller, refusal
 from app.domain.errors import DomainError
 from app.domain.stock_ledger import (
     CLOSED_REQUESTS,
     CLOSED_WORK_ORDERS,
     WORK_ORDER_KINDS,
-    Msgid,
     StockRefused,
     move,
 )
@@ -57,15 +56,6 @@ def N_(message: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # Who may move what, and the translated refusal
 # ---------------------------------------------------------------------------------------------
-
-
-def refusal_text(error: DomainError) -> str:
-    """A refusal in the user's language: the msgid translated, then its parameters filled in."""
-    message = getattr(error, "message", None)
-    if message is None:
-        return str(error)
-    params = {key: _(value) if isinstance(value, Msgid) else str(value) for key, value in error.params.items()}
-    return _(message, **params)
 
 
 def usable_warehouses(session: Session, scope: Scope) -> list[Warehouse]:
@@ -380,7 +370,7 @@ class StockLedgerView(AppModelView):
                 session.commit()
             except DomainError as error:
                 session.rollback()
-                flash(refusal_text(error), "danger")
+                flash(refusal(error), "danger")
             else:
                 flash(_recorded(movement), "success")
                 return redirect(url_for(".list"))
@@ -410,7 +400,7 @@ class StockLedgerView(AppModelView):
             session.commit()
         except DomainError as error:
             session.rollback()
-            flash(refusal_text(error), "danger")
+            flash(refusal(error), "danger")
         else:
             flash(_recorded(movement), "success")
         return redirect(_safe_next(request.form.get("next")) or url_for(".list"))
@@ -474,7 +464,7 @@ class StockLedgerApi(AppModelApi):
             session.commit()
         except DomainError as error:
             session.rollback()
-            return self.response_400(message=refusal_text(error))
+            return self.response_400(message=refusal(error))
         return self.response(201, id=movement.id, result=self.show_model_schema.dump(movement))
 
 

@@ -25,7 +25,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from app.display import blank_if_none, enum_labeller, local_datetime
+from app.display import blank_if_none, enum_labeller, refusal
 from app.domain.errors import DomainError
 from app.domain.request_flow import N_
 from app.domain.sla_tracking import work_order_ola_report
@@ -107,18 +107,6 @@ LABELS = {
 # ---------------------------------------------------------------------------------------------
 # Parsing form fields and JSON alike; bad input is a refusal like any other rule.
 # ---------------------------------------------------------------------------------------------
-
-
-def refusal(error: DomainError) -> str:
-    """A domain refusal in the user's language, its times and labels formatted for the locale."""
-    message = getattr(error, "message", None)
-    if message is None:
-        return str(error)
-    return _(message, **{key: _shown(value) for key, value in getattr(error, "params", {}).items()})
-
-
-def _shown(value: object) -> str:
-    return local_datetime(value) if isinstance(value, datetime) else str(value)
 
 
 def _value(values: Mapping[str, Any], key: str) -> Any:

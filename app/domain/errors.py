@@ -15,3 +15,7 @@ class ValidationError(DomainError):
 
 class PermissionDenied(DomainError):
     """The acting user may not do this to this record."""
+
+
+class Msgid(str):
+    """A refusal's parameter that is itself a msgid: the view translates it before formatting."""

@@ -39,7 +39,7 @@ from sqlalchemy import case, func, insert, literal, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Msgid
 from models.enums import RequestStatus, StockMoveKind, WorkOrderStatus
 from models.stock import SparePart, StockLevel, StockMovement, Warehouse
 from models.work_orders import WorkOrder
@@ -76,10 +76,6 @@ BUCKET_NAMES = {
     "defective": N_("defective"),
     "in_repair": N_("in repair"),
 }
-
-
-class Msgid(str):
-    """A parameter that is itself a msgid: the caller translates it before formatting."""
 
 
 class StockRefused(DomainError):
