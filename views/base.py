@@ -14,8 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Response, abort
+from flask import Response, abort, redirect, url_for
 from flask_appbuilder import ModelRestApi, ModelView, expose, has_access
+from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.urltools import get_filter_args, get_order_args
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -193,6 +194,43 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
         kwargs.setdefault("label_columns", self.label_columns)  # names fields in the change history
         kwargs.setdefault("export_formats", list(EXPORT_FORMATS) if self.list_columns else [])
         return super().render_template(template, **kwargs)
+
+
+class NamedListRule(BaseFilter):
+    """A named list's rule: ``value`` is its view's ``clause``, a WHERE clause built per request."""
+
+    name = "Named list"
+
+    def apply(self, query, value):
+        return query.filter(value())
+
+
+class NamedList:
+    """Mixin for a named list: its screen over the rows one rule selects, each opening on the screen's page.
+
+    Subclasses set ``route_base``, ``title`` and ``rule``; a family of lists sets ``show_endpoint`` and
+    ``clause`` (what the rule is called with: the user for request queues, the time for due lists).
+    Scoping stays: the rule narrows the rows the user may see anyway.
+    """
+
+    rule: Callable[..., Any] | None = None
+    title = None
+    show_endpoint = ""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.rule is not None:
+            cls.base_filters = [*scoped_base_filters(), ["id", NamedListRule, cls.clause]]
+            cls.list_title = cls.title
+
+    @classmethod
+    def clause(cls) -> Any:
+        raise NotImplementedError
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        return redirect(url_for(self.show_endpoint, pk=pk))
 
 
 class RuleRefused(BadRequest):

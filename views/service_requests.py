@@ -58,7 +58,7 @@ from models.sla import SLA
 from models.support import SupportGroup, support_group_member
 from models.users import UserAccount
 from views import request_sla
-from views.base import AppModelApi, AppModelView
+from views.base import AppModelApi, AppModelView, NamedList
 from views.service_catalog import LabelledInterface
 
 S = RequestStatus
@@ -162,15 +162,6 @@ class RequestInterface(LabelledInterface):
 # ---------------------------------------------------------------------------------------------
 # Named lists (each a menu entry): one rule each, on top of the scope
 # ---------------------------------------------------------------------------------------------
-
-
-class NamedList(BaseFilter):
-    """A named list's rule; ``value`` builds the WHERE clause for the logged-in user."""
-
-    name = "Named list"
-
-    def apply(self, query, value):
-        return query.filter(value(g.user))
 
 
 def mine(user) -> Any:
@@ -701,24 +692,17 @@ def timeline(item: ServiceRequest, limit: int = 300) -> list[dict]:
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
 
 
-class NamedListView(ServiceRequestView):
-    """A named list: the same screen over fewer rows; its rows open on the request page.
+class NamedListView(NamedList, ServiceRequestView):
+    """A request queue; its rules take the logged-in user.
 
     Queues are staff's: customers follow their requests on "All requests" (scoped to them)."""
 
     class_permission_name = REQUEST_QUEUE
-    rule = None
-    title = None
+    show_endpoint = "ServiceRequestView.show"
 
-    def __init_subclass__(cls, **kwargs) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.base_filters = [*scoped_base_filters(), ["id", NamedList, cls.rule]]
-        cls.list_title = cls.title
-
-    @expose("/show/<pk>", methods=["GET"])
-    @has_access
-    def show(self, pk):
-        return redirect(url_for("ServiceRequestView.show", pk=pk))
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule(g.user)
 
 
 class MyOpenRequestsView(NamedListView):

@@ -53,7 +53,7 @@ from models.organisations import Vendor
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import Expense, TimeEntry, WorkOrder
-from views.base import AppModelApi, AppModelView
+from views.base import AppModelApi, AppModelView, NamedList
 from views.interfaces import LeanInterface
 from views.support import HasRole
 
@@ -488,31 +488,15 @@ class MyWorkOrderView(WorkOrderView):
 MyWorkOrderView.list_title = _l("My work orders")
 
 
-class DueRule(BaseFilter):
-    """A named list's rule over the OLA due times (``app.domain.work_order_due``), evaluated now."""
-
-    name = "Due rule"
-
-    def apply(self, query, value):
-        return query.filter(value(utcnow()))
-
-
-class DueListView(WorkOrderView):
-    """A named list of work orders by OLA due time: what the vendor dashboard's cards count."""
+class DueListView(NamedList, WorkOrderView):
+    """Work orders by OLA due time (``app.domain.work_order_due``): what the vendor dashboard's cards count."""
 
     exclude_route_methods = WorkOrderView.exclude_route_methods | set(WORK_METHODS)  # the forms post to WorkOrderView
-    rule = None
-    title = None
+    show_endpoint = "WorkOrderView.show"
 
-    def __init_subclass__(cls, **kwargs) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.base_filters = [["id", ScopeFilter, None], ["id", DueRule, cls.rule]]
-        cls.list_title = cls.title
-
-    @expose("/show/<pk>", methods=["GET"])
-    @has_access
-    def show(self, pk):
-        return redirect(url_for("WorkOrderView.show", pk=pk))
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule(utcnow())
 
 
 class AcceptDueSoonView(DueListView):
