@@ -82,6 +82,24 @@ def client(app):
 
 
 @pytest.fixture
+def smtp(app, monkeypatch):
+    """A real SMTP server on a free port (its ``Inbox`` is yielded), and the app set to deliver to it."""
+    from aiosmtpd.controller import Controller
+
+    from tests.smtp_server import Inbox, free_port
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "smtp")
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://desk.example.com")
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
 def login_as(app):
     """``login_as("vendor1")`` → a test client whose session is that user's."""
 

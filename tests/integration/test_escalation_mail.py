@@ -8,15 +8,10 @@ calendar (09–12, 13–18 on working days), as the demo's engineer profiles say
 
 from __future__ import annotations
 
-import email
-import socket
-import threading
 from datetime import datetime, timedelta
-from email import policy
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from app.domain.escalation import sweep
@@ -27,43 +22,6 @@ from models.notifications import MailOutbox, Notification
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 OPENED = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
 TZ = "Asia/Shanghai"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 OK"
-
-    def to(self, address: str) -> list[email.message.EmailMessage]:
-        with self.lock:
-            return [m for m in self.messages if m["To"].addresses[0].addr_spec == address]
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server on a free port, and the app set to deliver to it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "smtp")
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
-    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://desk.example.com")
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import email
-import socket
-import threading
 from datetime import timedelta
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from app import notifications
 from app.notifications import MAX_ATTEMPTS, deliver_mail, mail_contact, queue_mail, retry_delay
@@ -18,39 +13,7 @@ from models.enums import MailStatus, Priority
 from models.notifications import MailOutbox
 from models.organisations import Contact, Customer
 from models.service_requests import ServiceRequest
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app, monkeypatch):
-    """A real SMTP server on a free port, and the app set to deliver to it."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_DELIVERY", "smtp")
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", controller.port)
-    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://desk.example.com")
-    yield inbox
-    controller.stop()
+from tests.smtp_server import free_port
 
 
 @pytest.fixture
@@ -58,7 +21,7 @@ def refused(app, monkeypatch):
     """Nothing listens on the mail port: every connection is refused."""
     monkeypatch.setitem(app.config, "MAIL_DELIVERY", "smtp")
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
 
 
 @pytest.fixture
