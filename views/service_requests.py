@@ -10,6 +10,7 @@ request through the scope, since FAB's actions fetch rows unfiltered.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -428,21 +429,10 @@ class ServiceRequestView(AppModelView):
         except KeyError:
             flash(_("Choose an action."), "danger")
             return self._back(item.id)
-        form = request.form
         return self._run(
             item.id,
             _("%(number)s: %(action)s done.", number=item.number, action=chosen.label),
-            lambda: perform(
-                db.session,
-                item,
-                chosen,
-                actor=g.user,
-                roles=user_roles(),
-                now=datetime.now(UTC),
-                resolution=form.get("resolution"),
-                reason=form.get("reason"),
-                translate=_,
-            ),
+            lambda: perform_from(item, chosen, request.form),
         )
 
     @expose("/assign/<int:pk>", methods=["POST"])
@@ -451,20 +441,8 @@ class ServiceRequestView(AppModelView):
         item = self._one(pk)
         if item is None:
             return self.redirect_missing()
-        targets = chosen_targets(request.form)
         return self._run(
-            item.id,
-            _("%(number)s is assigned.", number=item.number),
-            lambda: assign(
-                db.session,
-                item,
-                actor=g.user,
-                roles=user_roles(),
-                now=datetime.now(UTC),
-                reason=request.form.get("reason"),
-                translate=_,
-                **targets,
-            ),
+            item.id, _("%(number)s is assigned.", number=item.number), lambda: assign_from(item, request.form)
         )
 
     @expose("/escalate/<int:pk>", methods=["POST"])
@@ -473,20 +451,8 @@ class ServiceRequestView(AppModelView):
         item = self._one(pk)
         if item is None:
             return self.redirect_missing()
-        vendor = chosen_targets(request.form)["vendor"]
         return self._run(
-            item.id,
-            _("%(number)s is escalated.", number=item.number),
-            lambda: escalate(
-                db.session,
-                item,
-                actor=g.user,
-                roles=user_roles(),
-                now=datetime.now(UTC),
-                reason=request.form.get("reason"),
-                vendor=vendor,
-                translate=_,
-            ),
+            item.id, _("%(number)s is escalated.", number=item.number), lambda: escalate_from(item, request.form)
         )
 
     @expose("/note/<int:pk>", methods=["POST"])
@@ -578,10 +544,10 @@ class ServiceRequestView(AppModelView):
 
 
 def chosen_targets(form) -> dict[str, Any]:
-    """The engineer, group and vendor chosen in an assign form (ids → rows; blank → None)."""
+    """The engineer, group and vendor chosen in an assign form or API body (ids → rows; blank → None)."""
 
     def row(model, key):
-        value = (form.get(key) or "").strip()
+        value = str(form.get(key) or "").strip()
         return db.session.get(model, int(value)) if value.isdigit() else None
 
     return {
@@ -589,6 +555,27 @@ def chosen_targets(form) -> dict[str, Any]:
         "group": row(SupportGroup, "group_id"),
         "vendor": row(Vendor, "vendor_id"),
     }
+
+
+def _acting() -> dict[str, Any]:
+    """Who acts, as every request rule wants it."""
+    return {"actor": g.user, "roles": user_roles(), "now": datetime.now(UTC), "translate": _}
+
+
+def perform_from(item: ServiceRequest, chosen: RequestAction, values) -> None:
+    """An action from a form or an API body (``resolution``, ``reason``)."""
+    perform(db.session, item, chosen, resolution=values.get("resolution"), reason=values.get("reason"), **_acting())
+
+
+def assign_from(item: ServiceRequest, values) -> None:
+    """An assignment from a form or an API body (``user_id``/``group_id``/``vendor_id``, ``reason``)."""
+    assign(db.session, item, reason=values.get("reason"), **chosen_targets(values), **_acting())
+
+
+def escalate_from(item: ServiceRequest, values) -> None:
+    """An escalation from a form or an API body (``reason``, ``vendor_id`` from L3)."""
+    vendor = chosen_targets(values)["vendor"]
+    escalate(db.session, item, reason=values.get("reason"), vendor=vendor, **_acting())
 
 
 def dispatch_choices() -> dict[str, list]:
@@ -946,27 +933,15 @@ class ServiceRequestApi(AppModelApi):
             400: {$ref: '#/components/responses/400'}
             404: {$ref: '#/components/responses/404'}
         """
-        item = self._scoped(pk)
-        if item is None:
-            return self.response_404()
         data = self._body()
-        chosen = _member(RequestAction, data.get("action"))
-        if chosen is None:
-            return self.response_400(message=_("Unknown action %(action)s.", action=data.get("action")))
-        return self._change(
-            item,
-            lambda: perform(
-                db.session,
-                item,
-                chosen,
-                actor=g.user,
-                roles=user_roles(),
-                now=datetime.now(UTC),
-                resolution=data.get("resolution"),
-                reason=data.get("reason"),
-                translate=_,
-            ),
-        )
+
+        def act(item: ServiceRequest) -> None:
+            chosen = _member(RequestAction, data.get("action"))
+            if chosen is None:
+                raise ValidationError(_("Unknown action %(action)s.", action=data.get("action")))
+            perform_from(item, chosen, data)
+
+        return self._act(pk, act)
 
     @expose("/<int:pk>/assign", methods=["POST"])
     @protect()
@@ -994,24 +969,7 @@ class ServiceRequestApi(AppModelApi):
             400: {$ref: '#/components/responses/400'}
             404: {$ref: '#/components/responses/404'}
         """
-        item = self._scoped(pk)
-        if item is None:
-            return self.response_404()
-        data = self._body()
-        targets = chosen_targets({key: str(data.get(key) or "") for key in ("user_id", "group_id", "vendor_id")})
-        return self._change(
-            item,
-            lambda: assign(
-                db.session,
-                item,
-                actor=g.user,
-                roles=user_roles(),
-                now=datetime.now(UTC),
-                reason=data.get("reason"),
-                translate=_,
-                **targets,
-            ),
-        )
+        return self._act(pk, lambda item: assign_from(item, self._body()))
 
     @expose("/<int:pk>/escalate", methods=["POST"])
     @protect()
@@ -1037,24 +995,7 @@ class ServiceRequestApi(AppModelApi):
             400: {$ref: '#/components/responses/400'}
             404: {$ref: '#/components/responses/404'}
         """
-        item = self._scoped(pk)
-        if item is None:
-            return self.response_404()
-        data = self._body()
-        vendor = chosen_targets({"vendor_id": str(data.get("vendor_id") or "")})["vendor"]
-        return self._change(
-            item,
-            lambda: escalate(
-                db.session,
-                item,
-                actor=g.user,
-                roles=user_roles(),
-                now=datetime.now(UTC),
-                reason=data.get("reason"),
-                vendor=vendor,
-                translate=_,
-            ),
-        )
+        return self._act(pk, lambda item: escalate_from(item, self._body()))
 
     @expose("/<int:pk>/sla", methods=["GET"])
     @protect()
@@ -1135,6 +1076,13 @@ class ServiceRequestApi(AppModelApi):
             return self._refused(error)
         db.session.commit()
         return self.response(200, result=_note_json(note))
+
+    def _act(self, pk: int, change: Callable[[ServiceRequest], Any]):
+        """A change through the API: the request read through the scope (else 404), then ``_change``."""
+        item = self._scoped(pk)
+        if item is None:
+            return self.response_404()
+        return self._change(item, lambda: change(item))
 
     def _change(self, item: ServiceRequest, change):
         try:
