@@ -52,6 +52,28 @@ class DemoRows:
 
         return self._one(Vendor, Vendor.code == code)
 
+    def work_order(self, number: str, *, engineer: str | None = None, vendor: str | None = None, **request):
+        """An on-site work order the dispatcher creates on a new assigned request of C-HZXH numbered ``number``;
+        ``request`` overrides the request's fields (subject, description, priority)."""
+        from app.domain.work_orders import create_work_order
+        from models.enums import Priority, RequestStatus, WorkOrderType
+        from models.service_requests import ServiceRequest
+
+        dispatcher = self.user("dispatcher")
+        fields = {
+            "subject": "打印机卡纸",
+            "description": "三楼打印机卡纸，报错 E-102",
+            "priority": Priority.P3,
+        } | request
+        parent = ServiceRequest(number=number, customer_id=self.customer("C-HZXH").id, status=RequestStatus.ASSIGNED,
+                                created_by_id=dispatcher.id, **fields)  # fmt: skip
+        self.session.add(parent)
+        self.session.flush()
+        return create_work_order(
+            self.session, parent, work_type=WorkOrderType.ON_SITE, actor=dispatcher, now=self.now,
+            assignee_user=self.user(engineer) if engineer else None, vendor=self.vendor(vendor) if vendor else None,
+        )  # fmt: skip
+
     def _one(self, model, condition):
         from sqlalchemy import select
 

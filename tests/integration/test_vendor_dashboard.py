@@ -7,9 +7,9 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
 
-from models.enums import Priority, RequestStatus, WorkOrderStatus, WorkOrderType
+from models.enums import Priority, WorkOrderStatus
+from tests.helpers import DemoRows
 from tests.integration.test_home import cards, list_record_count
 
 OPEN, ACCEPT, COMPLETE, BREACHED = (
@@ -23,11 +23,7 @@ OPEN, ACCEPT, COMPLETE, BREACHED = (
 @pytest.fixture
 def make_order(app):
     """``make_order("V-SHXX", status, response_due=…, resolution_due=…, accepted=…, submitted=…)`` → number."""
-    from app.domain.work_orders import create_work_order
     from app.extensions import db
-    from models.organisations import Customer, Vendor
-    from models.service_requests import ServiceRequest
-    from models.users import UserAccount
     from models.work_orders import WorkOrder
 
     counter = iter(range(7100, 7999))
@@ -35,27 +31,10 @@ def make_order(app):
     def make(vendor: str, status: WorkOrderStatus, **times: datetime | None) -> str:
         with app.app_context():
             session = db.session
-            dispatcher = session.scalars(select(UserAccount).filter_by(username="dispatcher")).one()
-            customer = session.scalars(select(Customer).filter_by(code="C-HZXH")).one()
-            request = ServiceRequest(
-                number=f"SR-20261122-{next(counter)}",
-                customer_id=customer.id,
-                subject="空调不制冷",
-                description="机房空调报警",
+            order = DemoRows(session).work_order(
+                f"SR-20261122-{next(counter)}", vendor=vendor, subject="空调不制冷", description="机房空调报警",
                 priority=Priority.P2,
-                status=RequestStatus.ASSIGNED,
-                created_by_id=dispatcher.id,
-            )
-            session.add(request)
-            session.flush()
-            order = create_work_order(
-                session,
-                request,
-                work_type=WorkOrderType.ON_SITE,
-                actor=dispatcher,
-                now=datetime.now(UTC),
-                vendor=session.scalars(select(Vendor).filter_by(code=vendor)).one(),
-            )
+            )  # fmt: skip
             session.flush()
             # The dashboard reads stored due times; set them as the story needs.
             session.execute(

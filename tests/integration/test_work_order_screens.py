@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from models.enums import Priority, RequestStatus, WorkOrderStatus, WorkOrderType
-from tests.helpers import csrf_token
+from models.enums import WorkOrderStatus
+from tests.helpers import DemoRows, csrf_token
 from tests.unit.test_work_orders import png_data_url
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -24,43 +24,17 @@ def local_field(moment: datetime) -> str:
 @pytest.fixture
 def make_order(app):
     """``make_order(engineer="engineer1")`` or ``make_order(vendor="V-SHXX")`` → (work order id, request id)."""
-    from app.domain.work_orders import create_work_order
     from app.extensions import db
-    from models.organisations import Customer, Vendor
-    from models.service_requests import ServiceRequest
-    from models.users import UserAccount
 
     counter = iter(range(9100, 9999))
 
     def make(engineer: str | None = None, vendor: str | None = None, description: str = "三楼打印机卡纸，报错 E-102"):
         with app.app_context():
-            session = db.session
-            dispatcher = session.scalars(select(UserAccount).filter_by(username="dispatcher")).one()
-            customer = session.scalars(select(Customer).filter_by(code="C-HZXH")).one()
-            request = ServiceRequest(
-                number=f"SR-20261122-{next(counter)}",
-                customer_id=customer.id,
-                subject="打印机卡纸",
-                description=description,
-                priority=Priority.P3,
-                status=RequestStatus.ASSIGNED,
-                created_by_id=dispatcher.id,
+            order = DemoRows(db.session).work_order(
+                f"SR-20261122-{next(counter)}", engineer=engineer, vendor=vendor, description=description
             )
-            session.add(request)
-            session.flush()
-            order = create_work_order(
-                session,
-                request,
-                work_type=WorkOrderType.ON_SITE,
-                actor=dispatcher,
-                now=datetime.now(UTC),
-                assignee_user=session.scalars(select(UserAccount).filter_by(username=engineer)).one()
-                if engineer
-                else None,
-                vendor=session.scalars(select(Vendor).filter_by(code=vendor)).one() if vendor else None,
-            )
-            session.commit()
-            return order.id, request.id
+            db.session.commit()
+            return order.id, order.request_id
 
     return make
 
