@@ -88,9 +88,9 @@ def test_only_admins_may_open_the_outbox(outbox, login_as, username):
 
 def test_send_again_requeues_failed_and_kept_mail_only(app, outbox, login_as, monkeypatch):
     from app.extensions import db
-    from tests.integration.test_mail_delivery import _free_port
+    from tests.smtp_server import free_port
 
-    monkeypatch.setitem(app.config, "MAIL_PORT", _free_port())  # nothing listens: the send is refused
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens: the send is refused
 
     client = login_as("admin")
     token = form_csrf_token(client.get(f"/mail-outbox/show/{outbox['failed']}").text)
