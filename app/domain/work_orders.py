@@ -51,6 +51,7 @@ CENT = Decimal("0.01")
 REASON_LENGTH = 300
 SHOW_PATH = "/workorders/show/%d"  # the work order's page (views/work_orders.py), linked from notifications
 ASSIGNED_MAIL = "work_order_assigned"
+VISIT_SCHEDULED = "visit_scheduled"  # notification kind and the contact's mail template
 
 
 class WorkOrderRefused(TransitionRefused):
@@ -345,6 +346,9 @@ def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction
         _tell_assignee(session, work_order)
         return
     who = actor.get_full_name() if actor is not None else ""
+    if action is A.SCHEDULE:
+        _tell_schedule(session, work_order, actor, who)
+        return
     if action is A.DECLINE:
         recipients, kind = dispatcher_ids(session, request), "work_order_declined"
         message = N_("%(who)s declined work order %(number)s (%(request)s): %(reason)s")
@@ -369,6 +373,43 @@ def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction
         request_id=work_order.request_id,
         work_order_id=work_order.id,
     )
+
+
+def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount | None, who: str) -> None:
+    """A visit window proposed or confirmed: the other side hears of it, the customer's contact gets a mail.
+
+    The dispatcher proposes a window (on dispatch or by scheduling) and the worker confirms it or sets
+    another; whoever set it, the other party is told. The contact is mailed once per distinct window
+    of an on-site visit, in the contact's language.
+    """
+    from app.notifications import mail_contact, notify
+
+    if actor is not None and is_own(work_order, actor):
+        recipients = dispatcher_ids(session, work_order.request)
+        message = N_("%(who)s scheduled the visit of work order %(number)s (%(request)s).")
+    else:
+        recipients = [user.id for user in assignee_users(session, work_order)]
+        message = N_("The visit of work order %(number)s (%(request)s) was scheduled by %(who)s: please confirm it.")
+    notify(
+        session,
+        [user_id for user_id in recipients if actor is None or user_id != actor.id],
+        VISIT_SCHEDULED,
+        message,
+        _params(work_order, who=who),
+        link=SHOW_PATH % work_order.id,
+        request_id=work_order.request_id,
+        work_order_id=work_order.id,
+    )
+    if work_order.work_type is WorkOrderType.ON_SITE:
+        window = f"{work_order.scheduled_start:%Y%m%d%H%M}-{work_order.scheduled_end:%Y%m%d%H%M}"
+        mail_contact(
+            session,
+            work_order.request,
+            kind=VISIT_SCHEDULED,
+            template=VISIT_SCHEDULED,
+            context={"work_order": work_order},
+            dedupe_key=f"visit:{work_order.id}:{window}",
+        )
 
 
 # ---------------------------------------------------------------------------------------------
