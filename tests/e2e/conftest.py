@@ -86,11 +86,19 @@ def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
+def live_database_url(tmp_path_factory) -> str:
+    """The live server's database, emptied before the server sets it up: tests may read it, and seed
+    what the demo lacks through the domain's functions."""
+    url = e2e_database_url(tmp_path_factory.mktemp("e2e-db"))
+    reset_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, live_database_url) -> Iterator[str]:
     """Base URL of the real app; the server is stopped at the end, also after a failure."""
     tmp_dir = tmp_path_factory.mktemp("e2e")
-    database_url = e2e_database_url(tmp_dir)
-    reset_database(database_url)
+    database_url = live_database_url
     port = free_port()
     inherited = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # jobs stay in SQLite
     env = {
