@@ -1,35 +1,41 @@
 """Equipment (设备): asset models and assets, serial numbers and warranty, and the serial-number lookup.
 
-An asset belongs to one customer; its site and its parent asset (the server a
-module is mounted in) belong to that customer too, and parents never form a loop.
+The rules an asset must pass (site and parent of its customer, no loops, warranty
+dates in order, one serial number each) are app/domain/assets.py; the screens and
+APIs apply them as their ``save_rule`` and show a refusal in the user's language.
 The warranty status is derived from the dates and today in the business time zone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from flask import request
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Load, Session, defaultload, joinedload
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from app.display import blank_if_none, enum_label
+from app.display import blank_if_none, enum_label, translated
+from app.domain import assets
+from app.domain.assets import AssetProblem, AssetRefused
 from app.domain.errors import ValidationError
 from app.form_fields import LabelledEnumField
 from app.formatting import business_today
 from app.security.permissions import READ, RW_METHODS
 from app.security.roles import ASSET
-from app.security.scoping import Scope, ScopeFilter, current_scope, scope_clause
+from app.security.scoping import ScopeFilter, current_scope, scope_clause
 from models.assets import Asset, AssetModel
 from models.enums import AssetStatus, WarrantyStatus
-from views.base import AppModelApi, AppModelView, refuse_as_bad_request
+from views.base import AppModelApi, AppModelView
 
 LABELS = {
     "brand": _l("Brand"),
@@ -70,138 +76,32 @@ def warranty_badge(status: WarrantyStatus | None) -> Markup:
 
 
 # ---------------------------------------------------------------------------------------------
-# Rules. Messages are translated at raise time; nothing is flushed while checking, so a
-# half-edited record never reaches the database (and never trips a constraint) before it passes.
+# Rules: app/domain/assets.py; a refusal is shown in the user's language (a flash, or a 400)
 # ---------------------------------------------------------------------------------------------
 
 
-def asset_problems(session: Session, asset: Asset) -> list[str]:
-    """Every rule the (unsaved) asset breaks, as translated sentences; empty if it may be saved."""
-    problems: list[str] = []
-    with session.no_autoflush:
-        customer = asset.customer
-        customer_id = customer.id if customer is not None else asset.customer_id
-        if asset.serial_number:
-            asset.serial_number = asset.serial_number.strip()
-            taken = session.scalars(
-                select(Asset).where(Asset.serial_number == asset.serial_number, Asset.id != (asset.id or 0))
-            ).first()
-            if taken is not None:
-                problems.append(
-                    _(
-                        "Serial number %(serial)s is already registered to %(customer)s. "
-                        "Each asset needs its own serial number.",
-                        serial=asset.serial_number,
-                        customer=taken.customer,
-                    )
-                )
-        if asset.warranty_start and asset.warranty_end and asset.warranty_end < asset.warranty_start:
-            problems.append(
-                _(
-                    "The warranty end (%(end)s) is before the warranty start (%(start)s).",
-                    end=format_date(asset.warranty_end),
-                    start=format_date(asset.warranty_start),
-                )
-            )
-        site = asset.site
-        if site is not None and customer_id is not None and site.customer_id != customer_id:
-            problems.append(
-                _(
-                    "The site %(site)s belongs to %(owner)s, not to %(customer)s.",
-                    site=site,
-                    owner=site.customer,
-                    customer=customer,
-                )
-            )
-        problems.extend(_parent_problems(session, asset, customer_id))
-    return problems
+def _shown(problem: AssetProblem) -> str:
+    if problem.plural is not None:
+        return ngettext(problem.message, problem.plural, problem.count, **problem.params)
+    return translated(problem.message, problem.params)
 
 
-def _parent_problems(session: Session, asset: Asset, customer_id: int | None) -> list[str]:
-    parent = asset.parent
-    if parent is None:
-        return _children_problems(session, asset, customer_id)
-    if parent is asset or (asset.id is not None and parent.id == asset.id):
-        return [_("An asset cannot be its own parent asset.")]
-    if customer_id is not None and parent.customer_id != customer_id:
-        return [
-            _(
-                "The parent asset %(parent)s belongs to %(owner)s; choose an asset of the same customer.",
-                parent=parent,
-                owner=parent.customer,
-            )
-        ]
-    if asset.id is not None:
-        seen: set[int] = set()
-        node = parent
-        while node is not None and node.id not in seen:  # walk up the parent chain as stored
-            if node.id == asset.id:
-                return [
-                    _(
-                        "%(parent)s is mounted in %(asset)s (directly or further down), "
-                        "so it cannot also be its parent asset.",
-                        parent=parent,
-                        asset=asset,
-                    )
-                ]
-            seen.add(node.id)
-            node = node.parent
-    return _children_problems(session, asset, customer_id)
-
-
-def _children_problems(session: Session, asset: Asset, customer_id: int | None) -> list[str]:
-    """Moving an asset to another customer would leave its mounted modules with the old one."""
-    if asset.id is None or customer_id is None:
-        return []
-    stranded = session.scalar(
-        select(func.count()).select_from(Asset).where(Asset.parent_id == asset.id, Asset.customer_id != customer_id)
-    )
-    if stranded:
-        return [
-            ngettext(
-                "%(num)d asset mounted in %(asset)s belongs to another customer; "
-                "move or detach it before changing this asset's customer.",
-                "%(num)d assets mounted in %(asset)s belong to another customer; "
-                "move or detach them before changing this asset's customer.",
-                stranded,
-                asset=asset,
-            )
-        ]
-    return []
+@contextmanager
+def _in_user_language() -> Iterator[None]:
+    try:
+        yield
+    except AssetRefused as refused:
+        raise ValidationError(" ".join(_shown(problem) for problem in refused.problems)) from refused
 
 
 def check_asset(session: Session, asset: Asset) -> None:
-    problems = asset_problems(session, asset)
-    if problems:
-        raise ValidationError(" ".join(problems))
+    with _in_user_language():
+        assets.check_asset(session, asset)
 
 
 def check_asset_model(session: Session, asset_model: AssetModel) -> None:
-    with session.no_autoflush:
-        asset_model.brand = (asset_model.brand or "").strip()
-        asset_model.model = (asset_model.model or "").strip()
-        duplicate = session.scalar(
-            select(AssetModel.id).where(
-                AssetModel.brand == asset_model.brand,
-                AssetModel.model == asset_model.model,
-                AssetModel.id != (asset_model.id or 0),
-            )
-        )
-    if duplicate is not None:
-        raise ValidationError(_("The asset model %(name)s already exists.", name=asset_model))
-
-
-def find_asset(session: Session, serial: str, scope: Scope) -> Asset | None:
-    """The asset with this serial number that ``scope`` may see: exact match first, then ignoring case."""
-    visible = scope_clause(Asset, scope)
-    asset = session.scalars(select(Asset).where(Asset.serial_number == serial, visible)).first()
-    if asset is None:
-        asset = session.scalars(
-            select(Asset)
-            .where(func.upper(Asset.serial_number) == serial.upper(), visible)
-            .order_by(Asset.serial_number)
-        ).first()
-    return asset
+    with _in_user_language():
+        assets.check_asset_model(session, asset_model)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -326,7 +226,7 @@ class AssetView(AppModelView):
         **dict.fromkeys(["site", "parent", "install_date", "warranty_start", "warranty_end", "notes"], blank_if_none),
     }
     add_form_extra_fields = edit_form_extra_fields = {
-        # FAB's own unique check says only "Already exists."; asset_problems names the owner.
+        # FAB's own unique check says only "Already exists."; the asset rules name the owner.
         "serial_number": StringField(LABELS["serial_number"], validators=[DataRequired(), Length(max=100)]),
     }
     search_form_query_rel_fields = {"customer": SCOPED, "site": SCOPED}
@@ -335,11 +235,7 @@ class AssetView(AppModelView):
     }
     base_order = ("serial_number", "asc")
 
-    def pre_add(self, item) -> None:
-        check_asset(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        check_asset(self.datamodel.session, item)
+    save_rule = check_asset
 
     def _export_value(self, item, column: str):
         if column == "warranty_status":
@@ -351,13 +247,12 @@ class AssetView(AppModelView):
     def lookup(self):
         """Find an asset by serial number: owner, site, model, parent, warranty, modules, service history."""
         serial = (request.args.get("serial") or "").strip()[:100]
-        scope = current_scope()
+        visible = scope_clause(Asset, current_scope())
         session = self.datamodel.session
-        asset = find_asset(session, serial, scope) if serial else None
+        asset = assets.find_asset(session, serial, visible) if serial else None
         today = business_today()
         parent = children = None
         if asset is not None:
-            visible = scope_clause(Asset, scope)
             if asset.parent_id is not None:
                 parent = session.scalars(select(Asset).where(Asset.id == asset.parent_id, visible)).first()
             children = session.scalars(
@@ -399,11 +294,7 @@ class AssetModelView(AppModelView):
     related_views = [AssetView]
     base_order = ("brand", "asc")
 
-    def pre_add(self, item) -> None:
-        check_asset_model(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        check_asset_model(self.datamodel.session, item)
+    save_rule = check_asset_model
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,11 +313,7 @@ class AssetModelApi(AppModelApi):
     search_columns = ["brand", "model", "category", "active"]
     order_columns = ["brand", "model", "category"]
 
-    def pre_add(self, item) -> None:
-        refuse_as_bad_request(check_asset_model, self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        refuse_as_bad_request(check_asset_model, self.datamodel.session, item)
+    save_rule = check_asset_model
 
 
 class AssetApi(AppModelApi):
@@ -467,11 +354,7 @@ class AssetApi(AppModelApi):
     add_query_rel_fields = {"customer": SCOPED_ACTIVE, "site": SCOPED_ACTIVE, "parent": SCOPED}
     edit_query_rel_fields = {"customer": SCOPED, "site": SCOPED, "parent": SCOPED}
 
-    def pre_add(self, item) -> None:
-        refuse_as_bad_request(check_asset, self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        refuse_as_bad_request(check_asset, self.datamodel.session, item)
+    save_rule = check_asset
 
 
 def register(appbuilder) -> None:

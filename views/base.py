@@ -4,6 +4,13 @@ They carry what each must have: read/write permissions on a named resource,
 translated titles, row scoping for models that declare ``__scope__``, display
 formatting, translated enum choices, active-only dropdowns, refused deletes of
 referenced rows, CSV/XLSX export of the filtered list, and the change history.
+
+A screen and its API declare the rule a saved record must pass once, as
+``save_rule = check_x``: a plain function of the session and the record that raises
+a DomainError (kept unbound, no ``staticmethod`` needed). Both apply it before an add
+and an update, the screen showing the refusal as a flash, the API as a 400 with the
+same sentence. A hook that does more than that (other logic on add than on update,
+input only the screen has) overrides ``pre_add``/``pre_update`` instead.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, inspect
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, Optional
@@ -111,6 +119,16 @@ def relation_filters(model, *, editing: bool) -> dict[str, list]:
     return rules
 
 
+SaveRule = Callable[[Session, Any], None]  # (session, record): returns, or raises a DomainError
+
+
+def _with_save_rule(cls) -> None:
+    """A rule declared as a plain function stays one: not bound as a method of the view."""
+    rule = cls.__dict__.get("save_rule")
+    if rule is not None and not isinstance(rule, staticmethod):
+        cls.save_rule = staticmethod(rule)
+
+
 def _with_relation_filters(cls, model) -> None:
     editing = relation_filters(model, editing=True)
     cls.add_form_query_rel_fields = {**editing, **_declared(cls, "add_form_query_rel_fields")}
@@ -123,7 +141,8 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
     """A generated CRUD screen. Subclasses set datamodel, columns and ``noun``.
 
     ``noun`` (a lazy string, e.g. "Customer") builds the translated page titles
-    that FAB would otherwise leave in English ("List Customer").
+    that FAB would otherwise leave in English ("List Customer"). ``save_rule``
+    checks a record before it is added or updated (see the module docstring).
     """
 
     noun = None
@@ -131,10 +150,12 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
     list_template = "servicedesk/model/list.html"
     show_template = "servicedesk/model/show.html"
     export_columns: list[str] | None = None
+    save_rule: SaveRule | None = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         _with_scope(cls)
+        _with_save_rule(cls)
         _with_display_formatters(cls)
         model = _model_of(cls)
         if model is not None:
@@ -145,6 +166,17 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
             cls.show_title = _l("%(noun)s details", noun=cls.noun)
             cls.add_title = _l("New %(noun)s", noun=cls.noun)
             cls.edit_title = _l("Edit %(noun)s", noun=cls.noun)
+
+    def pre_add(self, item) -> None:
+        self.apply_save_rule(item)
+
+    def pre_update(self, item) -> None:
+        self.apply_save_rule(item)
+
+    def apply_save_rule(self, item) -> None:
+        """A broken rule raises its DomainError: FAB keeps the form and flashes ``str(error)``."""
+        if self.save_rule is not None:
+            self.save_rule(self.datamodel.session, item)
 
     def pre_delete(self, item) -> None:
         uses = references_to(self.datamodel.session, item)
@@ -274,16 +306,30 @@ class AppModelApi(ResourcePermissions, ModelRestApi):
     """
 
     allow_browser_login = True
+    save_rule: SaveRule | None = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         _with_scope(cls)
+        _with_save_rule(cls)
         model = _model_of(cls)
         if model is not None:
             _refuse_whole_user_accounts(cls, model)
             editing = relation_filters(model, editing=True)
             cls.add_query_rel_fields = {**editing, **_declared(cls, "add_query_rel_fields")}
             cls.edit_query_rel_fields = {**editing, **_declared(cls, "edit_query_rel_fields")}
+
+    def pre_add(self, item) -> None:
+        self.apply_save_rule(item)
+
+    def pre_update(self, item) -> None:
+        self.apply_save_rule(item)
+
+    def apply_save_rule(self, item) -> None:
+        """A broken rule answers 400 with its sentence."""
+        if self.save_rule is not None:
+            with rule_as_bad_request():
+                self.save_rule(self.datamodel.session, item)
 
     def _get_list_related_field(self, field, filter_rel_field, page=None, page_size=None):
         if "can_write" not in self.base_permissions or not self.appbuilder.sm.has_access(

@@ -45,7 +45,7 @@ from app.domain.errors import ValidationError
 from app.security.roles import CALENDAR
 from models.calendars import Calendar, CalendarDay
 from models.enums import CalendarDayKind
-from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.base import AppModelApi, AppModelView
 from views.service_catalog import LabelledInterface
 
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
@@ -336,6 +336,7 @@ class CalendarDayView(AppModelView):
         ),
     }
     base_order = ("day", "asc")
+    save_rule = check_calendar_day
 
     def _init_properties(self) -> None:
         super()._init_properties()
@@ -349,12 +350,6 @@ class CalendarDayView(AppModelView):
         if column == "borrowed_weekday":
             return weekday_name(item.borrowed_weekday)
         return super()._export_value(item, column)
-
-    def pre_add(self, item) -> None:
-        check_calendar_day(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        check_calendar_day(self.datamodel.session, item)
 
 
 def _hours_field(weekday: int) -> StringField:
@@ -458,13 +453,7 @@ class CalendarApi(AppModelApi):
         "weekly_hours": _l('{"0": [["09:00", "12:00"], ["13:00", "18:00"]], …, "6": []} — 0 is Monday'),
     }
 
-    def pre_add(self, item) -> None:
-        with rule_as_bad_request():
-            check_calendar(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        with rule_as_bad_request():
-            check_calendar(self.datamodel.session, item)
+    save_rule = check_calendar
 
 
 class CalendarDayApi(AppModelApi):
@@ -479,13 +468,7 @@ class CalendarDayApi(AppModelApi):
     search_filters = {"day": [FilterYear]}
     order_columns = ["day", "kind"]
 
-    def pre_add(self, item) -> None:
-        with rule_as_bad_request():
-            check_calendar_day(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        with rule_as_bad_request():
-            check_calendar_day(self.datamodel.session, item)
+    save_rule = check_calendar_day
 
 
 def register(appbuilder) -> None:

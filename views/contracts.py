@@ -42,7 +42,7 @@ from app.formatting import business_today
 from app.security.roles import CONTRACT
 from models.contracts import Contract, EntitlementCharge
 from models.enums import ChargeMode, ContractStatus, EntitlementKind, SLAKind
-from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.base import AppModelApi, AppModelView
 from views.service_catalog import LabelledInterface
 
 CURRENCY = "CNY"
@@ -324,11 +324,7 @@ class ContractView(AppModelView):
     related_views = [EntitlementChargeView]
     base_order = ("start_date", "desc")
 
-    def pre_add(self, item) -> None:
-        check_contract(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        check_contract(self.datamodel.session, item)
+    save_rule = check_contract
 
     def _export_value(self, item, column: str):
         if column in DERIVED:
@@ -388,13 +384,7 @@ class ContractApi(AppModelApi):
         "sla": [["id", ActiveOrCurrent, (Contract, "sla")], ["kind", ExternalSLAs, None]],
     }
 
-    def pre_add(self, item) -> None:
-        with rule_as_bad_request():
-            check_contract(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        with rule_as_bad_request():
-            check_contract(self.datamodel.session, item)
+    save_rule = check_contract
 
     def pre_get_list(self, data: dict) -> None:
         derived = self._derived(data.get("ids") or [])

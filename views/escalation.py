@@ -48,7 +48,7 @@ from models.escalation import EscalationEvent, EscalationRule
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import WorkOrder
-from views.base import AppModelApi, AppModelView, refuse_as_bad_request
+from views.base import AppModelApi, AppModelView
 from views.service_catalog import LabelledInterface
 from views.service_requests import NOT_ALLOWED
 from views.support import HasRole
@@ -428,11 +428,7 @@ class EscalationRuleView(AppModelView):
     list_template = "service/escalation_rule_list.html"
     base_order = ("level", "asc")
 
-    def pre_add(self, item: EscalationRule) -> None:
-        check_escalation_rule(self.datamodel.session, item)
-
-    def pre_update(self, item: EscalationRule) -> None:
-        check_escalation_rule(self.datamodel.session, item)
+    save_rule = check_escalation_rule
 
     def _export_value(self, item, column: str):
         if column in ("when", "repeats"):
@@ -493,11 +489,7 @@ class EscalationRuleApi(AppModelApi):
     order_columns = ["name", "target", "level"]
     add_query_rel_fields = edit_query_rel_fields = STAFF_USER_FILTERS
 
-    def pre_add(self, item: EscalationRule) -> None:
-        refuse_as_bad_request(check_escalation_rule, self.datamodel.session, item)
-
-    def pre_update(self, item: EscalationRule) -> None:
-        refuse_as_bad_request(check_escalation_rule, self.datamodel.session, item)
+    save_rule = check_escalation_rule
 
 
 # ---------------------------------------------------------------------------------------------

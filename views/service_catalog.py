@@ -30,7 +30,7 @@ from app.security.permissions import READ, WRITE
 from app.security.roles import SERVICE_CATALOG
 from models.enums import LabelledEnum, Priority
 from models.service_catalog import PriorityCell, ServiceCategory
-from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.base import AppModelApi, AppModelView
 
 # ---------------------------------------------------------------------------------------------
 # Shared by the service-settings screens
@@ -207,11 +207,7 @@ class ServiceCategoryView(AppModelView):
     order_rel_fields = {"parent": ("name", "asc")}
     base_order = ("path", "asc")
 
-    def pre_add(self, item) -> None:
-        check_category(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        check_category(self.datamodel.session, item)
+    save_rule = check_category
 
 
 ServiceCategoryView.related_views = [ServiceCategoryView]  # a category's page lists its subcategories
@@ -238,13 +234,7 @@ class ServiceCategoryApi(AppModelApi):
     search_columns = ["name", "parent", "required_skill", "default_support_group", "active"]
     order_columns = ["name", "default_impact", "default_urgency"]
 
-    def pre_add(self, item) -> None:
-        with rule_as_bad_request():
-            check_category(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        with rule_as_bad_request():
-            check_category(self.datamodel.session, item)
+    save_rule = check_category
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from app.domain.sla_selection import ASSET_MODEL, CATEGORY, CUSTOMER, SCOPE_LEVE
 from app.security.roles import SLA as SLA_RESOURCE
 from models.enums import Priority, RequestStatus, ServiceTier, SLAKind
 from models.sla import SLA, SLATarget
-from views.base import AppModelApi, AppModelView, rule_as_bad_request
+from views.base import AppModelApi, AppModelView
 from views.service_catalog import LabelledInterface
 
 # Statuses an SLA may pause in (codes stored in SLA.pause_statuses): any a request can still be
@@ -145,7 +145,7 @@ def apply_targets(sla: SLA, targets: dict[Priority, tuple[int, int]]) -> None:
             target.response_minutes, target.resolution_minutes = response, resolution
 
 
-def check_sla(session: Session, sla: SLA, targets: dict[Priority, tuple[int | None, int | None]] | None) -> None:
+def check_sla(session: Session, sla: SLA, targets: dict[Priority, tuple[int | None, int | None]] | None = None) -> None:
     """Refuse an SLA breaking a rule; with ``targets`` (the screen's eight numbers) also set them."""
     with session.no_autoflush:
         sla.name = (sla.name or "").strip()
@@ -434,13 +434,7 @@ class SLAApi(AppModelApi):
     search_columns = ["name", "kind", "calendar", "is_default", "active"]
     order_columns = ["name", "kind"]
 
-    def pre_add(self, item) -> None:
-        with rule_as_bad_request():
-            check_sla(self.datamodel.session, item, None)
-
-    def pre_update(self, item) -> None:
-        with rule_as_bad_request():
-            check_sla(self.datamodel.session, item, None)
+    save_rule = check_sla  # without the screen's targets: an API edits them as SLA targets
 
 
 class SLATargetApi(AppModelApi):
@@ -453,13 +447,7 @@ class SLATargetApi(AppModelApi):
     search_columns = ["sla", "priority"]
     order_columns = ["priority"]
 
-    def pre_add(self, item) -> None:
-        with rule_as_bad_request():
-            check_target(self.datamodel.session, item)
-
-    def pre_update(self, item) -> None:
-        with rule_as_bad_request():
-            check_target(self.datamodel.session, item)
+    save_rule = check_target
 
 
 def register(appbuilder) -> None:

@@ -286,11 +286,7 @@ class SparePartView(AppModelView):
     related_views = [PartStockView]
     base_order = ("part_number", "asc")
 
-    def pre_add(self, item: SparePart) -> None:
-        check_spare_part(self.datamodel.session, item)
-
-    def pre_update(self, item: SparePart) -> None:
-        check_spare_part(self.datamodel.session, item)
+    save_rule = check_spare_part
 
     def _export_value(self, item, column: str):
         return item.unit_cost if column == "unit_cost" else super()._export_value(item, column)  # a number to sum
@@ -360,11 +356,7 @@ class SparePartApi(AppModelApi):
     search_columns = ["part_number", "name", "compatible_models", "serialized", "returnable", "active"]
     order_columns = ["part_number", "name", "unit_cost"]
 
-    def pre_add(self, item: SparePart) -> None:
-        refuse_as_bad_request(check_spare_part, self.datamodel.session, item)
-
-    def pre_update(self, item: SparePart) -> None:
-        refuse_as_bad_request(check_spare_part, self.datamodel.session, item)
+    save_rule = check_spare_part
 
 
 class StockLevelApi(AppModelApi):

@@ -27,7 +27,7 @@ from app.security.roles import SUPPORT
 from models.enums import SLAKind, SupportTier
 from models.support import EngineerProfile, SupportGroup, support_group_member
 from models.users import UserAccount
-from views.base import AppModelApi, AppModelView, refuse_as_bad_request
+from views.base import AppModelApi, AppModelView
 from views.directory import DirectoryView
 from views.interfaces import LeanInterface
 
@@ -197,11 +197,7 @@ class EngineerProfileView(AppModelView):
     }
     base_order = ("id", "asc")
 
-    def pre_add(self, item: EngineerProfile) -> None:
-        check_engineer_profile(self.datamodel.session, item)
-
-    def pre_update(self, item: EngineerProfile) -> None:
-        check_engineer_profile(self.datamodel.session, item)
+    save_rule = check_engineer_profile
 
     def _export_value(self, item, column: str):
         return item.hourly_cost if column == "hourly_cost" else super()._export_value(item, column)  # a number
@@ -248,11 +244,7 @@ class SupportGroupView(AppModelView):
     related_views = [GroupMemberView, EngineerProfileView]
     base_order = ("name", "asc")
 
-    def pre_add(self, item: SupportGroup) -> None:
-        check_support_group(self.datamodel.session, item)
-
-    def pre_update(self, item: SupportGroup) -> None:
-        check_support_group(self.datamodel.session, item)
+    save_rule = check_support_group
 
     def _get_related_view_widget(self, item, related_view, order_column="", order_direction="", **kwargs):
         """Members have no foreign key to the group (a link table): filter them by membership."""
@@ -296,11 +288,7 @@ class SupportGroupApi(AppModelApi):
     order_columns = ["name", "tier"]
     add_query_rel_fields = edit_query_rel_fields = SupportGroupView.add_form_query_rel_fields
 
-    def pre_add(self, item: SupportGroup) -> None:
-        refuse_as_bad_request(check_support_group, self.datamodel.session, item)
-
-    def pre_update(self, item: SupportGroup) -> None:
-        refuse_as_bad_request(check_support_group, self.datamodel.session, item)
+    save_rule = check_support_group
 
 
 class EngineerProfileApi(AppModelApi):
@@ -339,11 +327,7 @@ class EngineerProfileApi(AppModelApi):
     search_columns = ["user", "support_group", "region", "skills", "active"]
     add_query_rel_fields = EngineerProfileView.add_form_query_rel_fields
 
-    def pre_add(self, item: EngineerProfile) -> None:
-        refuse_as_bad_request(check_engineer_profile, self.datamodel.session, item)
-
-    def pre_update(self, item: EngineerProfile) -> None:
-        refuse_as_bad_request(check_engineer_profile, self.datamodel.session, item)
+    save_rule = check_engineer_profile
 
 
 def register(appbuilder) -> None:

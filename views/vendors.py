@@ -19,7 +19,7 @@ from app.form_fields import ActiveOrCurrent
 from app.security.roles import VENDOR
 from models.enums import SLAKind
 from models.organisations import Vendor, VendorContact
-from views.base import AppModelApi, AppModelView, refuse_as_bad_request
+from views.base import AppModelApi, AppModelView
 from views.directory import DirectoryView
 from views.interfaces import LeanInterface
 
@@ -128,11 +128,7 @@ class VendorView(AppModelView):
     related_views = [VendorContactView, VendorUserView]
     base_order = ("code", "asc")
 
-    def pre_add(self, item: Vendor) -> None:
-        check_vendor(self.datamodel.session, item)
-
-    def pre_update(self, item: Vendor) -> None:
-        check_vendor(self.datamodel.session, item)
+    save_rule = check_vendor
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,11 +165,7 @@ class VendorApi(AppModelApi):
     order_columns = ["code", "name"]
     add_query_rel_fields = edit_query_rel_fields = {"ola": OLA_CHOICES}
 
-    def pre_add(self, item: Vendor) -> None:
-        refuse_as_bad_request(check_vendor, self.datamodel.session, item)
-
-    def pre_update(self, item: Vendor) -> None:
-        refuse_as_bad_request(check_vendor, self.datamodel.session, item)
+    save_rule = check_vendor
 
 
 class VendorContactApi(AppModelApi):

@@ -246,6 +246,22 @@ def test_moving_an_asset_with_modules_to_another_customer_is_refused(app, login_
     assert load(app, fleet["server"]).customer_id == fleet["mine"]
 
 
+def test_moving_an_asset_with_modules_is_refused_in_chinese_for_zh(app, login_as, fleet):
+    data = edit_form_of(app, fleet, "server", customer=fleet["other"], site=fleet["warehouse"])
+    resp = post_form(login_as("admin"), f"/assets/edit/{fleet['server']}?_l_=zh", data)
+    assert "T-SRV-0001 的 1 台下级设备属于其他客户；请先移走或解除挂接，再更改此设备的客户。" in resp.text
+    assert load(app, fleet["server"]).customer_id == fleet["mine"]
+
+
+def test_every_broken_rule_is_named_at_once(app, login_as, fleet):
+    reversed_warranty = {"warranty_start": "2025-06-01", "warranty_end": "2025-05-31"}
+    data = asset_form(fleet, serial_number="T-SW-0001", site=fleet["warehouse"], **reversed_warranty)
+    resp = post_form(login_as("admin"), "/assets/add?_l_=zh", data)
+    assert "序列号 T-SW-0001 已登记在 C-SZLH 深圳蓝海物流有限公司 名下。" in resp.text
+    assert "保修结束日期（2025年5月31日）早于保修开始日期（2025年6月1日）。" in resp.text
+    assert "站点 测试东莞仓 属于 C-SZLH 深圳蓝海物流有限公司，而不是 C-HZXH" in resp.text
+
+
 def test_inactive_asset_model_is_not_offered_in_the_add_form(login_as, fleet):
     page = login_as("admin").get("/assets/add").text
     assert "TS-2288 服务器" in page
@@ -281,6 +297,14 @@ def test_duplicate_asset_model_is_refused_with_a_message(app, login_as, fleet):
     data = {"brand": "测试品牌", "model": "TS-2288 服务器", "category": "服务器", "active": "y"}
     resp = post_form(login_as("admin"), "/asset-models/add?_l_=en", data)
     assert "The asset model 测试品牌 TS-2288 服务器 already exists." in resp.text
+
+
+def test_api_refuses_a_duplicate_asset_model_in_the_users_language(login_as, fleet):
+    client = login_as("admin")
+    body = {"brand": " 测试品牌 ", "model": "TS-2288 服务器", "category": "服务器", "active": True}
+    resp = client.post("/api/v1/asset_model/?_l_=zh", json=body, headers={"X-CSRFToken": csrf_token(client)})
+    assert resp.status_code == 400
+    assert resp.json["message"] == "设备型号 测试品牌 TS-2288 服务器 已存在。"
 
 
 # --- pages ----------------------------------------------------------------------------------
