@@ -711,7 +711,8 @@ def _add_stock(
         group = part.part_number.split("-")[1]
         short = part.part_number in SHORT_PARTS
         for warehouse in warehouses:
-            quantity = _on_hand(rng, warehouse.kind, group, part, short)
+            vendor = warehouse.vendor.code if warehouse.vendor is not None else None
+            quantity = _on_hand(rng, warehouse.kind, group, part, short, vendor)
             if quantity is not None:
                 levels.append(StockLevel(warehouse=warehouse, spare_part=part, vendor_id=warehouse.vendor_id))
                 if quantity:
@@ -733,7 +734,9 @@ def _add_stock(
     counts["stock_movements"] = len(receipts)
 
 
-def _on_hand(rng: random.Random, kind: WarehouseKind, group: str, part: SparePart, short: bool) -> int | None:
+def _on_hand(
+    rng: random.Random, kind: WarehouseKind, group: str, part: SparePart, short: bool, vendor: str | None
+) -> int | None:
     """How many of ``part`` the warehouse holds; None when it does not stock the part at all.
 
     A short part is below its safety stock in every warehouse and in total; the others
@@ -751,7 +754,7 @@ def _on_hand(rng: random.Random, kind: WarehouseKind, group: str, part: SparePar
             return None
         low, high = 0, 1 if short else min(4, max(1, safety // 4))
     else:  # vendor-held consignment stock
-        if group not in VENDOR_GROUPS:
+        if group not in VENDOR_GROUPS.get(vendor or "", ()):
             return None
         low, high = (0, safety // 6) if short else (max(1, safety // 2), safety * 2)
     return rng.randint(low, max(low, high))

@@ -7,7 +7,9 @@ its next step. A heap runs all steps in time order under ``simulated_clock``, ea
 same functions the screens call (create, assign, escalate, start, wait, resolve, close, reopen,
 cancel, notes, merges, work orders with their steps, time, expenses, sign-off, the stock ledger,
 surveys), so numbers, timestamps, the audit trail, costs, contract charges and stock agree.
-Old requests are mostly closed; recent ones are spread over every status.
+Old requests are mostly closed; recent ones are spread over every status. Both demo vendors work
+orders all through the 90 days, from their own warehouses, and a few of their expense claims are
+doubtful (``DOUBTFUL_CLAIMS``), so the vendor scorecards have something to rank and to question.
 """
 
 from __future__ import annotations
@@ -81,7 +83,16 @@ STAFF_ROLES = {"Engineer"}
 VENDOR_ROLES = {"Vendor"}
 PORTAL_CUSTOMERS = {"C-HZXH": "customer1", "C-SEL": "customer2"}  # customers with a demo login
 VENDOR_USERS = {"V-SHXX": "vendor1", "V-BJHT": "vendor2"}
-VENDOR_WAREHOUSE = {"V-SHXX": "WH-V-SHXX"}
+VENDOR_WAREHOUSE = {"V-SHXX": "WH-V-SHXX", "V-BJHT": "WH-V-BJHT"}  # vendor-held stock (app/demo_data/parts.py)
+# Claims a vendor scorecard should question (reports/vendor_scorecard.py "suspicious records"), oldest first,
+# each on its own completed vendor work order, spread over the 90 days: "material" is a material expense
+# on a visit that took no part from stock, "duplicate" the visit's travel claimed twice. The domain lets
+# both through (they are claims, judged later); it refuses a completion without check-in or a check-out
+# before the check-in, so those never occur here.
+DOUBTFUL_CLAIMS = {"V-SHXX": ["material", "duplicate", "material"], "V-BJHT": ["duplicate"]}
+# Share of visits that arrive after their window closed, by vendor (None: own engineers): the scorecard's
+# on-time arrival then differs between the vendors.
+LATE_ARRIVALS = {"V-SHXX": 0.12, "V-BJHT": 0.05, None: 0.04}
 OPEN_WORK_ORDER_STAGES = [WS.ASSIGNED, WS.ACCEPTED, WS.SCHEDULED, WS.ON_SITE, WS.SUBMITTED, WS.DECLINED, WS.APPROVED]
 VENDOR_WAIT_STAGES = [WS.ASSIGNED, WS.ACCEPTED, WS.SCHEDULED, WS.ON_SITE]
 
@@ -284,6 +295,7 @@ class WorkPlan:
     rework: bool = False
     parts: bool = False
     result: WorkResult = WorkResult.FIXED
+    claim: str | None = None  # a doubtful claim (DOUBTFUL_CLAIMS) made when the visit is finished
 
 
 @dataclass
@@ -432,6 +444,7 @@ def _plan(rng: random.Random, desk: Desk, now: datetime) -> list[Plan]:
     plans = [_draw(rng, desk, moment) for moment in moments]
     _choose_targets(rng, plans, now)
     _add_duplicates(rng, desk, plans, now)
+    _add_doubtful_claims(rng, plans)
     return sorted(plans, key=lambda plan: plan.created_at)
 
 
@@ -601,6 +614,38 @@ def _add_duplicates(rng: random.Random, desk: Desk, plans: list[Plan], now: date
                 duplicate_of=original,
             )
         )
+
+
+def _add_doubtful_claims(rng: random.Random, plans: list[Plan]) -> None:
+    """Mark the few vendor visits whose expense claims look wrong (DOUBTFUL_CLAIMS): one per equal slice
+    of time of the vendor's finished on-site visits, so they spread over the whole 90 days."""
+    for code, claims in DOUBTFUL_CLAIMS.items():
+        for claim, works in zip(claims, _slices(_finished_vendor_visits(plans, code), len(claims)), strict=True):
+            if claim == "material":  # a part bought on the way and billed, instead of one taken from stock
+                works = [w for w in works if w.kind in (WorkOrderType.ON_SITE, WorkOrderType.REPAIR)] or works
+            work = rng.choice(works)
+            work.claim = claim
+            if claim == "material":
+                work.parts = False
+
+
+def _finished_vendor_visits(plans: list[Plan], code: str) -> list[WorkPlan]:
+    """The vendor's visits (not remote work) that get to approval, in order of their request's creation."""
+    return [
+        work
+        for plan in sorted(plans, key=lambda plan: plan.created_at)
+        if plan.target is RS.CLOSED and plan.duplicate_of is None
+        for work in plan.works
+        if work.vendor is not None
+        and work.vendor.code == code
+        and work.stop_at is WS.APPROVED
+        and work.kind is not WorkOrderType.REMOTE
+    ]
+
+
+def _slices(items: list, parts: int) -> list[list]:
+    """``items`` cut into ``parts`` consecutive slices of (nearly) equal length."""
+    return [items[len(items) * index // parts : len(items) * (index + 1) // parts] for index in range(parts)]
 
 
 # --- replaying ---------------------------------------------------------------------------------------
@@ -986,7 +1031,11 @@ class Replay:
         perform_work_order(self.session, wo, W.SCHEDULE, actor=worker, roles=roles, now=t, window=(start, end))
         if work.stop_at is WS.SCHEDULED:
             return t
-        t = yield self.later_to(plan, t, start + timedelta(minutes=self.rng.uniform(-20, 40)))
+        arrival = start + timedelta(minutes=self.rng.uniform(-20, 40))
+        late = random.Random(f"late:{wo.number}")  # its own stream: the rest of the story stays as it was
+        if late.random() < LATE_ARRIVALS.get(work.vendor.code if work.vendor else None, 0.0):
+            arrival = end + timedelta(minutes=late.uniform(15, 120))  # after the window: not on time
+        t = yield self.later_to(plan, t, arrival)
         checked_in = t
         self.act(worker)
         perform_work_order(self.session, wo, W.CHECK_IN, actor=worker, roles=roles, now=t)
@@ -1050,17 +1099,33 @@ class Replay:
             self.counts["time_entries"] += 1
         if work.kind is not WorkOrderType.REMOTE:
             day = t.astimezone(ZONE).date()
-            add_expense(self.session, wo, kind=ExpenseKind.TRAVEL, amount=Decimal(self.rng.randrange(30, 260)),
-                        incurred_on=day, description="往返交通费", actor=worker, now=t)  # fmt: skip
+            travel = Decimal(self.rng.randrange(30, 260))
+            add_expense(self.session, wo, kind=ExpenseKind.TRAVEL, amount=travel, incurred_on=day,
+                        description="往返交通费", actor=worker, now=t)  # fmt: skip
             self.counts["expenses"] += 1
             if work.vendor is not None:
                 add_expense(self.session, wo, kind=ExpenseKind.OTHER, amount=Decimal(self.rng.randrange(300, 1500)),
                             incurred_on=day, description="服务商上门服务费", actor=worker, now=t)  # fmt: skip
                 self.counts["expenses"] += 1
+            self.doubtful_claim(work, wo, worker, day, travel, t)
         done = self.resolution(plan) if work.result is WorkResult.FIXED else "已初步处理，需备件到货后再次上门更换。"
         self.act(worker)
         perform_work_order(self.session, wo, W.SUBMIT, actor=worker, roles=roles, now=t, work_done=done,
                            result=work.result)  # fmt: skip
+
+    def doubtful_claim(self, work: WorkPlan, wo, worker: UserAccount, day, travel: Decimal, t: datetime) -> None:
+        """The visit's doubtful claim, if it has one (DOUBTFUL_CLAIMS), entered as the vendor would."""
+        if work.claim == "duplicate":  # the same ticket entered twice
+            add_expense(self.session, wo, kind=ExpenseKind.TRAVEL, amount=travel, incurred_on=day,
+                        description="交通费", actor=worker, now=t)  # fmt: skip
+        elif work.claim == "material":
+            amount = Decimal(self.rng.randrange(12, 90) * 10)
+            add_expense(self.session, wo, kind=ExpenseKind.MATERIAL, amount=amount, incurred_on=day,
+                        description="现场更换配件材料费（自购）", actor=worker, now=t)  # fmt: skip
+        else:
+            return
+        self.counts["expenses"] += 1
+        self.counts["doubtful_claims"] += 1
 
     def free_slot(self, user: UserAccount, start: datetime, end: datetime) -> tuple[datetime, datetime] | None:
         """The longest part of [start, end] the person has not already booked (time entries may not overlap)."""
@@ -1098,26 +1163,31 @@ class Replay:
         return [(part, warehouse, quantity)]
 
     def warehouse_for(self, work: WorkPlan, worker: UserAccount, part: SparePart, quantity: int, t: datetime):
-        """The vendor's own stock for vendor work; else the engineer's van, a regional warehouse, the centre.
-        When none has enough, the centre receives a delivery first (a reorder)."""
+        """The vendor's own stock for vendor work (the centre's for a part it does not carry); else the
+        engineer's van, a regional warehouse, the centre. When none has enough, a delivery arrives first
+        (a reorder): at the vendor's warehouse for its own stock, else at the centre."""
         w = self.desk.warehouses
+        central = next(c for c, h in w.items() if h.kind is WarehouseKind.CENTRAL)
         if work.vendor is not None:
-            codes = [VENDOR_WAREHOUSE[work.vendor.code]] if work.vendor.code in VENDOR_WAREHOUSE else []
+            own = VENDOR_WAREHOUSE.get(work.vendor.code)
+            carried = own is not None and (w[own].id, part.id) in self.desk.on_hand  # a level: it stocks the part
+            codes = [own] if carried else [central]
         else:
             codes = [c for c, h in w.items() if h.kind is WarehouseKind.VAN and h.owner_user_id == worker.id]
             codes += [c for c, h in w.items() if h.kind is WarehouseKind.REGIONAL]
-        codes.append(next(c for c, h in w.items() if h.kind is WarehouseKind.CENTRAL))
+            codes.append(central)
         for code in codes:
             if self.desk.on_hand.get((w[code].id, part.id), 0) >= quantity:
                 return w[code]
-        central = w[codes[-1]]
+        # A vendor's consignment stock is topped up where it is; everyone else's reorder arrives at the centre.
+        target = w[codes[0] if work.vendor is not None else central]
         receipt = max(part.reorder_quantity, quantity)
-        move(self.session, StockMoveKind.RECEIPT, part_id=part.id, warehouse_id=central.id, quantity=receipt,
+        move(self.session, StockMoveKind.RECEIPT, part_id=part.id, warehouse_id=target.id, quantity=receipt,
              now=t - timedelta(minutes=5), reference=f"PO-{t.astimezone(ZONE):%Y%m%d}-{part.id:03d}",
              actor_id=self.manager.id)  # fmt: skip
-        self.desk.on_hand[(central.id, part.id)] = self.desk.on_hand.get((central.id, part.id), 0) + receipt
+        self.desk.on_hand[(target.id, part.id)] = self.desk.on_hand.get((target.id, part.id), 0) + receipt
         self.counts["stock_movements"] += 1
-        return central
+        return target
 
     def stock(self, kind, part, warehouse, quantity, wo, worker, t, installed=(), removed=()) -> None:
         move(self.session, kind, part_id=part.id, warehouse_id=warehouse.id, quantity=quantity, now=t,

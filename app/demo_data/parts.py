@@ -10,11 +10,13 @@ WAREHOUSES: list[tuple[str, str, str, str, str | None, str | None, str]] = [
     ("WH-GZ", "广州区域仓", "REGIONAL", "HN", None, None, "广东省广州市白云区太和镇大源北路88号"),
     ("WH-VAN-ZW", "张伟工程车", "VAN", "HD", "engineer1", None, "沪A·D72581（随车）"),
     ("WH-V-SHXX", "迅修寄售仓", "VENDOR", "HD", None, "V-SHXX", "上海市闵行区莘庄工业区申富路618号"),
+    ("WH-V-BJHT", "恒通寄售仓", "VENDOR", "HB", None, "V-BJHT", "北京市海淀区上地信息路26号B1库房"),
 ]
 
-# Which parts each kind of warehouse stocks: central everything; the others by part group.
+# Which parts each kind of warehouse stocks: central everything; the others by part group, a vendor-held
+# (consignment) warehouse the groups of the work that vendor is sent (app/demo_requests.py TOPICS).
 VAN_GROUPS = {"PRN", "DSK", "NET", "SRV"}
-VENDOR_GROUPS = {"PRN", "DSK", "UPS"}
+VENDOR_GROUPS: dict[str, set[str]] = {"V-SHXX": {"PRN", "DSK", "UPS"}, "V-BJHT": {"NET"}}
 
 D = Decimal
 SERVERS = ["srv_huawei", "srv_dell", "srv_lenovo"]  # asset model keys (assets.py)

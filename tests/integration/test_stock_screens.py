@@ -135,6 +135,7 @@ def test_moving_a_warehouse_to_another_vendor_moves_its_stock_levels_scope(app, 
         level_ids = [level.id for level in db.session.query(StockLevel).filter_by(warehouse_id=warehouse_id)]
         region_id = warehouse.region_id
     assert level_ids
+    vendor2_before = login_as("vendor2").get("/api/v1/stock_level/").get_json()["count"]  # its own warehouse's
     client = login_as("admin")
     page = client.get(f"/warehouses/edit/{warehouse_id}").text
     client.post(
@@ -154,17 +155,17 @@ def test_moving_a_warehouse_to_another_vendor_moves_its_stock_levels_scope(app, 
         moved = db.session.query(StockLevel).filter(StockLevel.warehouse_id == warehouse_id).all()
         assert {level.vendor_id for level in moved} == {new_vendor}
     assert login_as("vendor1").get("/api/v1/stock_level/").get_json()["count"] == 0
-    assert login_as("vendor2").get("/api/v1/stock_level/").get_json()["count"] == len(level_ids)
+    assert login_as("vendor2").get("/api/v1/stock_level/").get_json()["count"] == vendor2_before + len(level_ids)
 
 
 def test_vendor_user_sees_only_its_own_warehouses(app, login_as):
     from models.stock import Warehouse
 
-    other, _levels = vendor_warehouse(app, "V-BJHT", "WH-V-BJHT", {"SP-NET-001": 5})
+    other, _levels = vendor_warehouse(app, "V-BJHT", "WH-T-BJHT", {"SP-NET-001": 5})
     client = login_as("vendor1")
     page = client.get("/warehouses/list/").text
     assert "WH-V-SHXX" in page
-    assert not any(mentions(page, text) for text in ("WH-V-BJHT", "WH-SH", *OTHER_VENDOR))
+    assert not any(mentions(page, text) for text in ("WH-T-BJHT", "WH-SH", *OTHER_VENDOR))
     assert client.get(f"/warehouses/show/{other}").status_code in (302, 404)
     listing = client.get("/api/v1/warehouse/").get_json()
     assert [row["code"] for row in listing["result"]] == ["WH-V-SHXX"]
@@ -175,14 +176,14 @@ def test_vendor_user_sees_only_its_own_warehouses(app, login_as):
 def test_vendor_user_sees_only_the_stock_of_its_own_warehouses(app, login_as):
     from models.stock import SparePart
 
-    other, (other_level,) = vendor_warehouse(app, "V-BJHT", "WH-V-BJHT", {"SP-NET-001": 5})
+    other, (other_level,) = vendor_warehouse(app, "V-BJHT", "WH-T-BJHT", {"SP-NET-001": 5})
     client = login_as("vendor1")
     page = client.get("/stock-levels/list/?psize_StockLevelView=100").text
     assert "WH-V-SHXX" in page
-    assert not any(mentions(page, text) for text in ("WH-V-BJHT", "WH-SH", *OTHER_VENDOR))
+    assert not any(mentions(page, text) for text in ("WH-T-BJHT", "WH-SH", *OTHER_VENDOR))
     assert client.get(f"/stock-levels/show/{other_level}").status_code in (302, 404)
     part_page = client.get(f"/spare-parts/show/{one(app, SparePart, part_number='SP-NET-001')}").text
-    assert "WH-V-BJHT" not in part_page and "WH-SH" not in part_page
+    assert "WH-T-BJHT" not in part_page and "WH-SH" not in part_page
     listing = client.get("/api/v1/stock_level/?q=(page_size:100)").get_json()
     assert listing["result"] and {row["warehouse"]["code"] for row in listing["result"]} == {"WH-V-SHXX"}
     assert client.get(f"/api/v1/stock_level/{other_level}").status_code == 404
@@ -190,11 +191,11 @@ def test_vendor_user_sees_only_the_stock_of_its_own_warehouses(app, login_as):
 
 @pytest.mark.parametrize("api", ["warehouse", "stock_level", "spare_part"])
 def test_vendor_users_stock_api_info_lists_no_other_vendor(app, login_as, api):
-    vendor_warehouse(app, "V-BJHT", "WH-V-BJHT", {"SP-NET-001": 5})
+    vendor_warehouse(app, "V-BJHT", "WH-T-BJHT", {"SP-NET-001": 5})
     resp = login_as("vendor1").get(f"/api/v1/{api}/_info")
     assert resp.status_code == 200
     body = json.dumps(resp.get_json(), ensure_ascii=False)
-    assert not any(text in body for text in ("WH-V-BJHT", "WH-SH", *OTHER_VENDOR))
+    assert not any(text in body for text in ("WH-T-BJHT", "WH-SH", *OTHER_VENDOR))
 
 
 # --- spare parts and stock levels ---------------------------------------------------------------
