@@ -9,12 +9,17 @@ A broken rule is an ``AssetProblem``: a msgid with parameters (dates as dates, r
 name) that views show in the user's language (``app.display.translated``; a plural one
 with ``ngettext``). Nothing is flushed while checking, so a half-edited record never
 reaches the database (and never trips a constraint) before it passes.
+
+The rules are checked on a batch of ``AssetDraft``s (an import file: rows that name
+each other as parents, move a server together with its modules) against the saved
+assets; a single record (a screen, the API) is a batch of one (``asset_problems``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
@@ -22,6 +27,9 @@ from sqlalchemy.orm import Session
 from app.domain.errors import ValidationError
 from app.domain.request_flow import N_
 from models.assets import Asset, AssetModel
+from models.organisations import Customer, Site
+
+CHUNK = 500  # values per IN (...)
 
 
 @dataclass(frozen=True)
@@ -29,17 +37,25 @@ class AssetProblem:
     """A rule a record breaks: ``message`` a msgid with ``%(name)s`` parameters.
 
     With ``plural`` (the plural msgid), ``count`` picks the form and is the message's ``%(num)d``.
+    ``rule`` names the rule (see ``RULES``), ``attribute`` the asset's field at fault.
     """
 
     message: str
     params: Mapping[str, object] = field(default_factory=dict)
     plural: str | None = None
     count: int = 1
+    rule: str = ""
+    attribute: str = ""
 
     def __str__(self) -> str:
         """In English (the msgids), for logs and callers without a locale."""
         message = self.plural if self.plural is not None and self.count != 1 else self.message
         return message % {"num": self.count, **{key: str(value) for key, value in self.params.items()}}
+
+
+SERIAL_TAKEN, WARRANTY_ORDER, SITE_OWNER = "serial_taken", "warranty_order", "site_owner"
+OWN_PARENT, PARENT_OWNER, PARENT_LOOP, STRANDED_MODULES = "own_parent", "parent_owner", "parent_loop", "stranded"
+RULES = (SERIAL_TAKEN, WARRANTY_ORDER, SITE_OWNER, OWN_PARENT, PARENT_OWNER, PARENT_LOOP, STRANDED_MODULES)
 
 
 class AssetRefused(ValidationError):
@@ -59,97 +75,197 @@ def ngettext(singular: str, plural: str, num: int, **params: object) -> AssetPro
     return AssetProblem(singular, params, plural=plural, count=num)
 
 
+@dataclass(eq=False)
+class AssetDraft:
+    """An asset as a batch would save it, e.g. one row of an import file.
+
+    ``record`` is the asset it updates (None: a new one). ``parent`` is a saved asset, the
+    serial number of another draft of the batch, or None; a serial number that no draft
+    has is not checked (the row naming it is wrong already).
+    """
+
+    serial_number: str
+    customer: Customer | None
+    record: Asset | None = None
+    site: Site | None = None
+    parent: Asset | str | None = None
+    warranty_start: date | None = None
+    warranty_end: date | None = None
+    customer_id: int | None = None  # when only the id is known; else the customer's
+
+    def __post_init__(self) -> None:
+        if self.customer is not None:
+            self.customer_id = self.customer.id
+
+    def __str__(self) -> str:
+        return self.serial_number
+
+
 def asset_problems(session: Session, asset: Asset) -> list[AssetProblem]:
     """Every rule the (unsaved) asset breaks; empty if it may be saved. Strips the serial number."""
-    problems: list[AssetProblem] = []
     with session.no_autoflush:
-        customer = asset.customer
-        customer_id = customer.id if customer is not None else asset.customer_id
         if asset.serial_number:
             asset.serial_number = asset.serial_number.strip()
-            taken = session.scalars(
-                select(Asset).where(Asset.serial_number == asset.serial_number, Asset.id != (asset.id or 0))
-            ).first()
-            if taken is not None:
+        draft = AssetDraft(
+            serial_number=asset.serial_number,
+            customer=asset.customer,
+            customer_id=asset.customer_id,
+            record=asset,
+            site=asset.site,
+            parent=asset.parent,
+            warranty_start=asset.warranty_start,
+            warranty_end=asset.warranty_end,
+        )
+        return _Batch(session, [draft]).problems(draft)
+
+
+def batch_problems(session: Session, drafts: Sequence[AssetDraft]) -> list[list[AssetProblem]]:
+    """The problems of each draft, saved as a whole: parents may be other drafts (new or
+    moved), loops may run through several drafts, and modules moved with their server are
+    not stranded. Reads only; a few queries per ``CHUNK`` drafts plus the parent chains walked."""
+    with session.no_autoflush:
+        batch = _Batch(session, drafts)
+        return [batch.problems(draft) for draft in drafts]
+
+
+Node = Asset | AssetDraft  # a saved asset as stored, or a draft
+
+
+class _Batch:
+    """The assets as they would be once the drafts are saved; every other asset as stored."""
+
+    def __init__(self, session: Session, drafts: Sequence[AssetDraft]) -> None:
+        self.drafts = drafts
+        self.by_record = {id(draft.record): draft for draft in drafts if draft.record is not None}
+        self.by_id = {draft.record.id: draft for draft in drafts if draft.record is not None and draft.record.id}
+        self.by_serial = {draft.serial_number: draft for draft in drafts}
+        serials = sorted({draft.serial_number for draft in drafts if draft.serial_number})
+        self.taken: dict[str, list[Asset]] = {}
+        for chunk in _chunks(serials):
+            for saved in session.scalars(select(Asset).where(Asset.serial_number.in_(chunk))).unique():
+                self.taken.setdefault(saved.serial_number, []).append(saved)
+        self.children: dict[int, list[Asset]] = {}
+        for chunk in _chunks(sorted(self.by_id)):
+            for child in session.scalars(select(Asset).where(Asset.parent_id.in_(chunk))).unique():
+                self.children.setdefault(child.parent_id, []).append(child)
+
+    def node(self, asset: Node) -> Node:
+        """The draft of a saved asset if the batch changes it, else the asset itself."""
+        if isinstance(asset, AssetDraft):
+            return asset
+        draft = self.by_record.get(id(asset))
+        if draft is None and asset.id is not None:
+            draft = self.by_id.get(asset.id)
+        return draft if draft is not None else asset
+
+    def parent(self, node: Node) -> Node | None:
+        if isinstance(node, Asset):
+            return self.node(node.parent) if node.parent is not None else None
+        if isinstance(node.parent, str):
+            return self.by_serial.get(node.parent)
+        return self.node(node.parent) if node.parent is not None else None
+
+    def problems(self, draft: AssetDraft) -> list[AssetProblem]:
+        problems: list[AssetProblem] = []
+        customer, customer_id = draft.customer, draft.customer_id
+        for taken in self.taken.get(draft.serial_number, []):
+            if self.node(taken) is not draft:
                 problems.append(
                     AssetProblem(
                         N_(
                             "Serial number %(serial)s is already registered to %(customer)s. "
                             "Each asset needs its own serial number."
                         ),
-                        {"serial": asset.serial_number, "customer": str(taken.customer)},
+                        {"serial": draft.serial_number, "customer": str(taken.customer)},
+                        rule=SERIAL_TAKEN,
+                        attribute="serial_number",
                     )
                 )
-        if asset.warranty_start and asset.warranty_end and asset.warranty_end < asset.warranty_start:
+                break
+        if draft.warranty_start and draft.warranty_end and draft.warranty_end < draft.warranty_start:
             problems.append(
                 AssetProblem(
                     N_("The warranty end (%(end)s) is before the warranty start (%(start)s)."),
-                    {"end": asset.warranty_end, "start": asset.warranty_start},
+                    {"end": draft.warranty_end, "start": draft.warranty_start},
+                    rule=WARRANTY_ORDER,
+                    attribute="warranty_end",
                 )
             )
-        site = asset.site
+        site = draft.site
         if site is not None and customer_id is not None and site.customer_id != customer_id:
             problems.append(
                 AssetProblem(
                     N_("The site %(site)s belongs to %(owner)s, not to %(customer)s."),
                     {"site": str(site), "owner": str(site.customer), "customer": str(customer)},
+                    rule=SITE_OWNER,
+                    attribute="site",
                 )
             )
-        problems.extend(_parent_problems(session, asset, customer_id))
-    return problems
+        problems.extend(self._parent_problems(draft) or self._children_problems(draft))
+        return problems
 
-
-def _parent_problems(session: Session, asset: Asset, customer_id: int | None) -> list[AssetProblem]:
-    parent = asset.parent
-    if parent is None:
-        return _children_problems(session, asset, customer_id)
-    if parent is asset or (asset.id is not None and parent.id == asset.id):
-        return [AssetProblem(N_("An asset cannot be its own parent asset."))]
-    if customer_id is not None and parent.customer_id != customer_id:
-        return [
-            AssetProblem(
-                N_("The parent asset %(parent)s belongs to %(owner)s; choose an asset of the same customer."),
-                {"parent": str(parent), "owner": str(parent.customer)},
-            )
-        ]
-    if asset.id is not None:
+    def _parent_problems(self, draft: AssetDraft) -> list[AssetProblem]:
+        parent = self.parent(draft)
+        if parent is None:
+            return []
+        if parent is draft:
+            return [AssetProblem(N_("An asset cannot be its own parent asset."), rule=OWN_PARENT, attribute="parent")]
+        owner_id = parent.customer_id
+        if draft.customer_id is not None and owner_id != draft.customer_id:
+            return [
+                AssetProblem(
+                    N_("The parent asset %(parent)s belongs to %(owner)s; choose an asset of the same customer."),
+                    {"parent": str(parent), "owner": str(parent.customer)},
+                    rule=PARENT_OWNER,
+                    attribute="parent",
+                )
+            ]
         seen: set[int] = set()
-        node = parent
-        while node is not None and node.id not in seen:  # walk up the parent chain as stored
-            if node.id == asset.id:
+        node: Node | None = parent
+        while node is not None and id(node) not in seen:  # walk up the parent chain as it would be
+            if node is draft:
                 return [
                     AssetProblem(
                         N_(
                             "%(parent)s is mounted in %(asset)s (directly or further down), "
                             "so it cannot also be its parent asset."
                         ),
-                        {"parent": str(parent), "asset": str(asset)},
+                        {"parent": str(parent), "asset": str(draft)},
+                        rule=PARENT_LOOP,
+                        attribute="parent",
                     )
                 ]
-            seen.add(node.id)
-            node = node.parent
-    return _children_problems(session, asset, customer_id)
-
-
-def _children_problems(session: Session, asset: Asset, customer_id: int | None) -> list[AssetProblem]:
-    """Moving an asset to another customer would leave its mounted modules with the old one."""
-    if asset.id is None or customer_id is None:
+            seen.add(id(node))
+            node = self.parent(node)
         return []
-    stranded = session.scalar(
-        select(func.count()).select_from(Asset).where(Asset.parent_id == asset.id, Asset.customer_id != customer_id)
-    )
-    if stranded:
-        return [
-            ngettext(
+
+    def _children_problems(self, draft: AssetDraft) -> list[AssetProblem]:
+        """Moving an asset to another customer would leave its mounted modules with the old one."""
+        if draft.record is None or draft.record.id is None or draft.customer_id is None:
+            return []
+        stranded = 0
+        for saved in self.children.get(draft.record.id, []):
+            child = self.node(saved)
+            if child is draft:
+                continue  # its own parent: refused as such
+            still_mounted = isinstance(child, Asset) or self.parent(child) is draft
+            if still_mounted and child.customer_id != draft.customer_id:
+                stranded += 1
+        if stranded:
+            problem = ngettext(
                 "%(num)d asset mounted in %(asset)s belongs to another customer; "
                 "move or detach it before changing this asset's customer.",
                 "%(num)d assets mounted in %(asset)s belong to another customer; "
                 "move or detach them before changing this asset's customer.",
                 stranded,
-                asset=str(asset),
+                asset=str(draft),
             )
-        ]
-    return []
+            return [replace(problem, rule=STRANDED_MODULES, attribute="customer")]
+        return []
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[start : start + CHUNK] for start in range(0, len(values), CHUNK)]
 
 
 def check_asset(session: Session, asset: Asset) -> None:

@@ -2,18 +2,21 @@
 
 Headers are accepted in English and Chinese (case, spaces, underscores and a "*"
 marking required columns do not matter). Plain columns take their parser from the
-model column's type and length; references name what they look up.
+model column's type and length; references name what they look up. Asset rows pass
+the same rules as the asset screen (``app.domain.assets``), checked on the file as a whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from app.domain.assets import AssetDraft, batch_problems
 from app.imports.parsers import (
     EmailValue,
     OneOfValue,
@@ -27,7 +30,7 @@ from app.imports.parsers import (
     check_found,
     fold,
 )
-from app.imports.spec import Column, ImportSpec
+from app.imports.spec import Column, FileRow, ImportSpec, problem_text
 from models.assets import Asset, AssetModel
 from models.calendars import Calendar, CalendarDay
 from models.enums import CalendarDayKind
@@ -78,22 +81,27 @@ def of_the_customer(name: str) -> Any:
     return rule
 
 
-def warranty_in_order(values: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
-    start, end = values["warranty_start"], values["warranty_end"]
-    if start is not None and end is not None and end < start:
-        yield "warranty_end", _l("The warranty ends before it starts.")
-
-
-def parent_not_in_own_tree(values: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
-    serial, parent = values["serial_number"], values["parent"]
-    seen: set[int] = set()
-    while isinstance(parent, Asset) and parent.id not in seen:
-        if parent.serial_number == serial:
-            break
-        seen.add(parent.id)
-        parent = parent.parent
-    if (isinstance(parent, Asset) and parent.serial_number == serial) or parent == PendingRef((serial,)):
-        yield "parent", _l("An asset cannot be its own parent, nor the parent of its own parent.")
+def assets_of_the_file(session: Session, rows: Sequence[FileRow]) -> Iterable[tuple[int, str, Any]]:
+    """The asset rules (app.domain.assets) on every row to write at once: parents created by
+    the file, loops through several rows, modules moved together with their server."""
+    drafts = []
+    for row in rows:
+        values = row.values
+        parent = values["parent"]
+        drafts.append(
+            AssetDraft(
+                serial_number=values["serial_number"],
+                customer=values["customer"],
+                record=row.target,
+                site=values["site"],
+                parent=parent.key[0] if isinstance(parent, PendingRef) else parent,
+                warranty_start=values["warranty_start"],
+                warranty_end=values["warranty_end"],
+            )
+        )
+    for index, problems in enumerate(batch_problems(session, drafts)):
+        for problem in problems:
+            yield index, problem.attribute, problem_text(problem)
 
 
 def weekday_only_for_makeup_days(values: Mapping[str, Any]) -> Iterable[tuple[str, Any]]:
@@ -201,7 +209,7 @@ ASSETS = ImportSpec(
         Column("status", ("status", "状态")),
         Column("notes", ("notes", "备注")),
     ),
-    rules=(of_the_customer("site"), warranty_in_order, parent_not_in_own_tree),
+    file_rules=(assets_of_the_file,),
 )
 
 SPARE_PARTS = ImportSpec(

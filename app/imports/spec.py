@@ -3,9 +3,12 @@
 A spec names the model, the key columns that find an existing record (update instead
 of duplicate), and the columns with the headers accepted in English and Chinese. The
 engine maps headers, parses every cell, looks records up by key, applies the spec's
-rules, and returns a ``Preview``: per row the action (create / update / unchanged) and
-errors as (row, column, reason). ``commit`` re-runs the preview and writes only when
-there is no error at all, inside one savepoint; the caller commits the transaction.
+rules, then the spec's file rules over every row it would write at once (rows naming each
+other, e.g. parents created by the same file), and returns a ``Preview``: per row the
+action (create / update / unchanged) and errors as (row, column, reason). ``commit``
+re-runs the preview and writes only when there is no error at all, inside one savepoint;
+the caller commits the transaction. What still fails while writing (a rule of the domain,
+rows referring to each other in a loop, a concurrent change) is a file error, and nothing is written.
 
 Blank cells are "not given": a new record gets the model's default, an existing one
 keeps its value (so importing a partial file never erases what is saved), except in
@@ -14,15 +17,18 @@ columns declared ``blank_clears``. A file imported twice changes nothing the sec
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import LazyString, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import CircularDependencyError, IntegrityError
 from sqlalchemy.orm import Session
 
+from app.display import refusal, translated
+from app.domain.errors import DomainError
 from app.imports.parsers import (
     LOOKUP_CHUNK,
     CellError,
@@ -39,6 +45,18 @@ CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
 Parser = Callable[[Any, RowContext], Any]
 Rule = Callable[[Mapping[str, Any]], Iterable[tuple[str, Any]]]
+
+
+@dataclass(frozen=True)
+class FileRow:
+    """A row the file would write, for a file rule: its merged values and the saved record it updates."""
+
+    values: Mapping[str, Any]
+    target: Any
+
+
+# (session, every row the file would write) → [(index into those rows, column name, reason)]
+FileRule = Callable[[Session, Sequence[FileRow]], Iterable[tuple[int, str, Any]]]
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,7 @@ class ImportSpec:
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     rules: tuple[Rule, ...] = ()  # (merged values) → [(column name, reason)]
+    file_rules: tuple[FileRule, ...] = ()  # the rows to write, checked together
     formats: tuple[str, ...] = ("csv", "xlsx")
     _by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
 
@@ -168,6 +187,14 @@ def commit(
             _l("Someone saved changes to the same records meanwhile; nothing was imported. Preview the file again.")
         )
         return result
+    except CircularDependencyError:
+        result.file_errors.append(
+            _l("Rows of the file refer to each other in a loop; nothing was imported. Correct the file and try again.")
+        )
+        return result
+    except DomainError as error:
+        result.file_errors.append(refused(error))
+        return result
     result.applied = True
     return result
 
@@ -184,6 +211,21 @@ def _apply(spec: ImportSpec, result: Preview, session: Session) -> None:
         record = records[row.key]
         for name, value in row.assign.items():
             setattr(record, name, records[value.key] if isinstance(value, PendingRef) else value)
+
+
+def problem_text(problem: Any) -> LazyString:
+    """A domain problem (msgid, params, optional plural) in the language of the page showing it."""
+    if getattr(problem, "plural", None) is not None:
+        return LazyString(ngettext, problem.message, problem.plural, problem.count, **problem.params)
+    return LazyString(translated, problem.message, problem.params)
+
+
+def refused(error: DomainError) -> LazyString:
+    """A domain refusal in the language of the page showing it: each of its problems, or its msgid."""
+    problems = getattr(error, "problems", None)
+    if problems:
+        return LazyString(lambda: " ".join(str(problem_text(problem)) for problem in problems))
+    return LazyString(refusal, error)
 
 
 def _key_part(value: Any, fold_case: bool) -> Any:
@@ -237,8 +279,19 @@ class _Run:
         for state in readable:
             if not state.result.errors:
                 self._decide(state, existing.get(state.result.key, []))
+        self._check_file(readable)
         result.rows = [state.result for state in states]
         return result
+
+    def _check_file(self, states: list[_RowState]) -> None:
+        """The spec's file rules over every row that would be written, as one batch."""
+        writing = [s for s in states if s.result.action in (CREATE, UPDATE) and not s.result.errors]
+        if not writing or not self.spec.file_rules:
+            return
+        rows = [FileRow(state.merged, state.result.target) for state in writing]
+        for rule in self.spec.file_rules:
+            for index, name, message in rule(self.session, rows):
+                writing[index].error(self._where(self.spec.column(name)), message)
 
     def _map_headers(self) -> list[Any]:
         by_alias = {normalise_header(alias): column for column in self.spec.columns for alias in column.headers}
@@ -342,6 +395,7 @@ class _Run:
             else (getattr(target, column.name) if target is not None and column.stored else None)
             for column in self.spec.columns
         }
+        state.merged = merged
         for rule in self.spec.rules:
             for name, message in rule(merged):
                 state.error(self._where(self.spec.column(name)), message)
@@ -369,6 +423,7 @@ class _RowState:
     result: RowResult
     context: RowContext
     given: set[str] = field(default_factory=set)
+    merged: dict[str, Any] = field(default_factory=dict)  # given values over the saved record's
 
     @property
     def values(self) -> dict[str, Any]:

@@ -247,7 +247,7 @@ def test_an_asset_cannot_be_its_own_parent_or_ancestor(session, asset_models):
     own = preview(
         ASSETS, table("serial number,asset model,customer code,parent\nSN-1,HP ProLiant DL380,C-HZXH,SN-1\n"), session
     )
-    assert issues(own) == [(2, "parent", "An asset cannot be its own parent, nor the parent of its own parent.")]
+    assert issues(own) == [(2, "parent", "An asset cannot be its own parent asset.")]  # the screen's words
     commit(
         ASSETS,
         table(
@@ -260,7 +260,9 @@ def test_an_asset_cannot_be_its_own_parent_or_ancestor(session, asset_models):
     loop = preview(
         ASSETS, table("serial number,asset model,customer code,parent\nSN-A,HP ProLiant DL380,C-HZXH,SN-B\n"), session
     )
-    assert issues(loop) == [(2, "parent", "An asset cannot be its own parent, nor the parent of its own parent.")]
+    assert issues(loop) == [
+        (2, "parent", "SN-B is mounted in SN-A (directly or further down), so it cannot also be its parent asset.")
+    ]
 
 
 def test_warranty_end_before_start_is_a_row_error(session, asset_models):
@@ -268,7 +270,9 @@ def test_warranty_end_before_start_is_a_row_error(session, asset_models):
         "serial number,asset model,customer code,warranty start,warranty end\n"
         "SN-1,HP ProLiant DL380,C-HZXH,2026-05-01,2026-04-30\n"
     )
-    assert issues(preview(ASSETS, table(text), session)) == [(2, "warranty end", "The warranty ends before it starts.")]
+    assert issues(preview(ASSETS, table(text), session)) == [
+        (2, "warranty end", "The warranty end (Apr 30, 2026) is before the warranty start (May 1, 2026).")
+    ]
 
 
 def test_an_asset_site_is_looked_up_within_its_customer(session, asset_models):
@@ -291,7 +295,13 @@ def test_moving_an_asset_to_another_customer_without_a_site_keeps_the_site_and_i
         ASSETS, table("serial number,asset model,customer code,site\nSN-1,HP ProLiant DL380,C-HZXH,导入机房\n"), session
     )
     result = preview(ASSETS, table("serial number,asset model,customer code\nSN-1,HP ProLiant DL380,C-SZLH\n"), session)
-    assert issues(result) == [(2, "site / 站点", "导入机房 belongs to another customer.")]
+    assert issues(result) == [
+        (
+            2,
+            "site / 站点",
+            "The site 导入机房 belongs to C-HZXH 杭州西湖数码科技有限公司, not to C-SZLH 深圳蓝海物流有限公司.",
+        )
+    ]
 
 
 def test_xlsx_assets_with_excel_dates_and_a_numeric_serial(session, asset_models):
