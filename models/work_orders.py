@@ -43,6 +43,7 @@ class WorkOrder(TimestampMixin, Model):
         ),
         Index("ix_work_order_assignee_status", "assignee_user_id", "status"),
         Index("ix_work_order_vendor_status", "vendor_id", "status"),
+        Index("ix_work_order_created_at", "created_at"),  # scorecards: received in a period
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,7 +70,7 @@ class WorkOrder(TimestampMixin, Model):
     checked_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     work_done: Mapped[str | None] = mapped_column(Text)
     result: Mapped[WorkResult | None] = mapped_column(enum_column(WorkResult))
-    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)  # completed in a period
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rework_reason: Mapped[str | None] = mapped_column(String(300))
     # Customer sign-off: the signer's name and time; the drawn signature as a PNG data URL.
@@ -148,7 +149,7 @@ class Expense(TimestampMixin, Model):
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendor.id"), index=True)
     kind: Mapped[ExpenseKind] = mapped_column(enum_column(ExpenseKind))
     amount: Mapped[Decimal] = mapped_column(MONEY)
-    incurred_on: Mapped[date] = mapped_column(Date)
+    incurred_on: Mapped[date] = mapped_column(Date, index=True)  # suspicious claims in a period
     description: Mapped[str | None] = mapped_column(String(300))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), index=True)
 

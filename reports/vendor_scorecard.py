@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Float, and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Float, and_, case, exists, func, not_, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.functions import FunctionElement
@@ -361,6 +361,10 @@ def _work_order_totals(
         )
         .group_by(WorkOrder.vendor_id)
     )
+    if session.get_bind().dialect.name == "postgresql":
+        # The follow-up check per row lifts the estimated cost over PostgreSQL's JIT threshold; compiling
+        # the plan then costs more than running it (bench/README.md: 0.85 s → 0.3 s at 100k work orders).
+        session.execute(text("SET LOCAL jit = off"))
     return {row.vendor_id: row for row in session.execute(stmt)}
 
 
