@@ -22,7 +22,7 @@ from flask_appbuilder import IndexView, expose
 from flask_babel import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, case, func, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.domain.sla_tracking import WORK_ORDER_RESOLUTION_RUNNING, WORK_ORDER_RESPONSE_RUNNING
 from app.domain.work_order_due import (
@@ -97,7 +97,12 @@ def next_due(session, scope, *, limit: int = 10) -> list[tuple[WorkOrder, str, d
     stmt = (
         select(WorkOrder, due)
         .where(scope_clause(WorkOrder, scope), complete_running(), due.is_not(None))
-        .options(selectinload(WorkOrder.request).selectinload(ServiceRequest.site))
+        .options(  # only what the table shows: the SLA catalog behind the request's selectin relations stays out
+            lazyload("*"),
+            selectinload(WorkOrder.request).options(
+                lazyload("*"), joinedload(ServiceRequest.customer), selectinload(ServiceRequest.site)
+            ),
+        )
         .order_by(due, WorkOrder.id)
         .limit(limit)
     )

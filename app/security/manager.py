@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from flask import g, has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from sqlalchemy.orm import joinedload
 
 from app.security.admin_views import GroupView, PermissionOnViewView, RoleView, UserStatsView
 from app.security.user_views import ProfileEditView, UserAccountView
@@ -29,6 +30,13 @@ class ServiceDeskSecurityManager(SecurityManager):
     groupmodelview = GroupView
     permissionviewmodelview = PermissionOnViewView
     userstatschartview = UserStatsView
+
+    def get_user_by_id(self, pk):
+        """The user of every request (Flask-Login), with its organisation but not what hangs off it:
+        ``Vendor.ola`` loads eagerly for the vendor screens, and through the user it pulled the OLA's
+        targets, calendar and scope lists (~10 statements) into every page a vendor user opened."""
+        lean = [joinedload(UserAccount.vendor).lazyload("*"), joinedload(UserAccount.customer).lazyload("*")]
+        return self.session.get(self.user_model, pk, options=lean)
 
     def register_views(self) -> None:
         super().register_views()

@@ -193,3 +193,28 @@ def test_the_scorecard_shows_the_vendors_own_last_90_days(login_as, story):
     assert scorecard_cell(one, "completed") == "3"  # submitted 4, 6 and 40 days ago
     assert re.fullmatch(r"\d+ / \d+|—", scorecard_cell(one, "rank"))
     assert 'id="scorecard"' not in login_as("dispatcher").get("/?_l_=en").text
+
+
+def test_a_vendors_landing_page_does_not_load_the_sla_catalog(app, login_as, story):
+    """SLAs load their targets, calendar and scope lists eagerly for the SLA screens; neither the logged-in
+    vendor user (its vendor's OLA) nor the next-due table (the requests' SLA) needs them
+    (bench/vendor_scorecard.py found ~40 such statements on this page)."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from models.service_requests import ServiceRequest
+    from models.sla import SLA
+    from models.work_orders import WorkOrder
+    from tests.integration.test_query_budget import statements_for
+
+    shxx, _ = story
+    with app.app_context():
+        sla = db.session.scalars(select(SLA).order_by(SLA.id)).first()
+        requests = select(WorkOrder.request_id).where(WorkOrder.number.in_(shxx.values()))
+        db.session.execute(
+            ServiceRequest.__table__.update().where(ServiceRequest.id.in_(requests)).values(sla_id=sla.id)
+        )
+        db.session.commit()
+    statements = statements_for(app, login_as("vendor1"), "/")
+    catalog = [s for s in statements if re.search(r"\bFROM (sla|sla_\w+|business_calendar)\b", s)]
+    assert catalog == [], "\n\n".join(catalog)
