@@ -60,6 +60,13 @@ def job_log_keep_days(env: Mapping[str, str]) -> int:
     return days
 
 
+def scorecard_cache_seconds(env: Mapping[str, str]) -> int:
+    seconds = _int(env, "SCORECARD_CACHE_SECONDS", 300)
+    if seconds < 0:
+        raise ConfigError("SCORECARD_CACHE_SECONDS", f"expected 0 (no cache) or more seconds, got {seconds}")
+    return seconds
+
+
 def instance_path(env: Mapping[str, str]) -> Path:
     """The folder for SQLite files, the generated secret and uploads."""
     path = Path(env.get("INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
@@ -167,6 +174,7 @@ def load(env: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | No
         "MAIL_DELIVERY": mail_delivery(env, app_env),
         "PUBLIC_BASE_URL": public_base_url(env, env.get("HOST") or "127.0.0.1", _int(env, "PORT", 5000)),
         "JOB_LOG_KEEP_DAYS": job_log_keep_days(env),
+        "SCORECARD_CACHE_SECONDS": scorecard_cache_seconds(env),  # a vendor's landing page: its rank among all
         # Flask-AppBuilder
         "APP_NAME": "服务运营管理后台 Service Desk",
         "FAB_BASE_TEMPLATE": "servicedesk/baselayout.html",

@@ -19,6 +19,7 @@ def test_env(tmp_dir: Path, database_url: str) -> dict[str, str]:
         "INSTANCE_PATH": str(tmp_dir / "instance"),
         "DATABASE_URL": database_url,
         "BUSINESS_TIMEZONE": "Asia/Shanghai",
+        "SCORECARD_CACHE_SECONDS": "0",  # tests change rows and read them back at once
     }
 
 

@@ -42,7 +42,7 @@ from models.organisations import Customer, Vendor
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import WorkOrder
-from reports.vendor_scorecard import period_bounds, scorecards
+from reports.vendor_scorecard import period_bounds, recent_scorecards
 
 
 def _role_member(role_name: str) -> Callable[[Any], tuple[ColumnElement[bool], dict[str, Any]]]:
@@ -244,6 +244,7 @@ class ShownScorecard:
     first_time_fix: str
     satisfaction: str
     rank: str
+    computed_at: datetime  # the figures may be a few minutes old (SCORECARD_CACHE_SECONDS)
 
 
 def _percent(rate: float | None) -> str:
@@ -257,7 +258,9 @@ def own_scorecard(session, user) -> ShownScorecard | None:
         return None
     timezone = current_app.config["BUSINESS_TIMEZONE"]
     start, end = period_bounds("last_90_days", datetime.now(ZoneInfo(timezone)).date())
-    lines = scorecards(session, start=start, end=end, timezone=timezone)  # all vendors: the rank means something
+    seconds = current_app.config["SCORECARD_CACHE_SECONDS"]
+    kept = recent_scorecards(session, start=start, end=end, timezone=timezone, seconds=seconds)
+    lines = kept.lines  # all vendors: the rank means something
     own = next((line for line in lines if line.vendor_id == vendor_id), None)
     if own is None:
         return None
@@ -269,6 +272,7 @@ def own_scorecard(session, user) -> ShownScorecard | None:
         first_time_fix=_percent(own.first_time_fix),
         satisfaction="—" if own.satisfaction is None else format_decimal(own.satisfaction, format="0.0"),
         rank="—" if own.rank is None else f"{own.rank} / {ranked}",
+        computed_at=kept.computed_at,
     )
 
 

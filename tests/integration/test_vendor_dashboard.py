@@ -218,3 +218,26 @@ def test_a_vendors_landing_page_does_not_load_the_sla_catalog(app, login_as, sto
     statements = statements_for(app, login_as("vendor1"), "/")
     catalog = [s for s in statements if re.search(r"\bFROM (sla|sla_\w+|business_calendar)\b", s)]
     assert catalog == [], "\n\n".join(catalog)
+
+
+def test_the_scorecard_is_kept_for_the_configured_seconds_and_says_how_old_it_is(app, login_as, story, make_order,
+                                                                                 monkeypatch):  # fmt: skip
+    """Ranking a vendor means computing every vendor's figures: a vendor's landing page keeps them for
+    SCORECARD_CACHE_SECONDS (0 in the other tests), says when they were computed, then computes them again."""
+    import reports.vendor_scorecard as kept
+
+    clock = [1000.0]
+    monkeypatch.setattr(kept, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(kept, "_kept", {})
+    monkeypatch.setitem(app.config, "SCORECARD_CACHE_SECONDS", 300)
+    shxx, _ = story
+    vendor1 = login_as("vendor1")
+    first = vendor1.get("/?_l_=en").text
+    assert scorecard_cell(first, "received") == str(len(shxx)) and "Figures as of " in first
+
+    make_order("V-SHXX", WorkOrderStatus.ASSIGNED)
+    clock[0] += 299
+    assert scorecard_cell(vendor1.get("/?_l_=en").text, "received") == str(len(shxx))  # kept
+    clock[0] += 2
+    assert scorecard_cell(vendor1.get("/?_l_=en").text, "received") == str(len(shxx) + 1)  # computed again
+    assert "数据截至" in vendor1.get("/?_l_=zh").text

@@ -60,6 +60,7 @@ def test_plain_postgresql_url_uses_the_installed_psycopg_driver(tmp_path):
         ("MAIL_USE_TLS", "maybe"),
         ("JOB_LOG_KEEP_DAYS", "0"),
         ("JOB_LOG_KEEP_DAYS", "a month"),
+        ("SCORECARD_CACHE_SECONDS", "-1"),
     ],
 )
 def test_bad_value_names_the_variable(tmp_path, variable, value):
