@@ -25,9 +25,10 @@ from pathlib import Path
 from sqlalchemy import bindparam, event, func, insert, select, text, update
 
 from bench.list_pages import scratch_database
+from bench.scratch_app import TIMEZONE, demo_app
 
 NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)  # Monday 11:00 in Shanghai, working hours
-TIMEZONE = "Asia/Shanghai"
+
 CHUNK = 5000
 PRIORITY_WEIGHTS = {"P1": 10, "P2": 20, "P3": 50, "P4": 20}
 FLOOR_SQL = "SELECT id FROM service_request WHERE escalation_check_at <= :now ORDER BY escalation_check_at, id"
@@ -35,22 +36,12 @@ FLOOR_SQL = "SELECT id FROM service_request WHERE escalation_check_at <= :now OR
 
 def build(url: str, instance: Path, rows: int, due_share: float, seed: int = 2026):
     """A migrated app with the demo catalog, ``rows`` open requests and 3 rules; returns (app, due count)."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo import seed_demo
     from app.extensions import db
-    from app.security.roles import sync_roles
     from models.escalation import EscalationRule
 
-    env = {"APP_ENV": "development", "INSTANCE_PATH": str(instance), "DATABASE_URL": url}
-    env["BUSINESS_TIMEZONE"] = TIMEZONE
-    app = create_app({"TESTING": True, "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, env=env)
+    started = time.perf_counter()
+    app = demo_app(url, instance)
     with app.app_context():
-        started = time.perf_counter()
-        upgrade()
-        sync_roles(app.appbuilder)
-        seed_demo(activity=False)
         db.session.execute(update(EscalationRule).values(active=False))  # the demo's rules: only ours run
         add_rules(db.session)
         db.session.commit()

@@ -24,6 +24,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, event, insert, inspect, text
 from sqlalchemy.engine import make_url
 
+from bench.scratch_app import demo_app
+
 CITIES = ["北京", "上海", "广州", "深圳", "杭州", "南京", "苏州", "成都", "重庆", "武汉", "西安", "天津"]
 WORDS = ["华通", "恒信", "金桥", "远航", "瑞丰", "中科", "新元", "东方", "宏达", "天成", "博源", "海纳"]
 TRADES = ["信息科技", "物流", "电力设备", "酒店管理", "医疗器械", "精密制造", "建设工程", "商贸", "物业服务"]
@@ -63,21 +65,12 @@ def customer_rows(count: int, seed: int = 2026) -> list[dict]:
 
 def build(url: str, instance: Path, rows: int):
     """A migrated, seeded app with ``rows`` extra customers; returns (app, admin id)."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo import seed_demo
     from app.extensions import db
-    from app.security.roles import sync_roles
     from models.organisations import Customer
     from models.users import UserAccount
 
-    env = {"APP_ENV": "development", "INSTANCE_PATH": str(instance), "DATABASE_URL": url}
-    app = create_app({"TESTING": True, "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, env=env)
+    app = demo_app(url, instance, activity=True)
     with app.app_context():
-        upgrade()
-        sync_roles(app.appbuilder)
-        seed_demo()
         data = customer_rows(rows)
         with db.engine.begin() as conn:
             for start in range(0, rows, 5000):
@@ -102,7 +95,7 @@ def medians(page, floor, repeat: int) -> tuple[float, float]:
 def run(app, admin_id: int, rows: int, repeat: int) -> None:
     from app.demo import CUSTOMERS
     from app.extensions import db
-    from views.organisations import CustomerApi, CustomerView
+    from views.customers import CustomerApi, CustomerView
 
     with app.app_context():
         engine = db.engine

@@ -31,8 +31,8 @@ from sqlalchemy import Date, bindparam, event, func, insert, select, text
 
 from bench.escalation_sweep import alternating_medians
 from bench.list_pages import scratch_database
+from bench.scratch_app import TIMEZONE, demo_app
 
-TIMEZONE = "Asia/Shanghai"
 # The dashboard's cards and the vendor's own scorecard read the clock, so the data is laid out around it.
 NOW = datetime.now(UTC).replace(second=0, microsecond=0)
 TODAY = NOW.astimezone(ZoneInfo(TIMEZONE)).date()
@@ -102,22 +102,12 @@ CARDS_FLOOR_SQL = (
 
 def build(url: str, instance: Path, work_orders: int, vendors: int, seed: int = 2026):
     """A migrated app with the demo catalog; returns (app, a callable adding the rest of the vendors' work)."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from app.demo import seed_demo
     from app.extensions import db
-    from app.security.roles import sync_roles
 
-    env = {"APP_ENV": "development", "INSTANCE_PATH": str(instance), "DATABASE_URL": url}
-    env["BUSINESS_TIMEZONE"] = TIMEZONE
-    app = create_app({"TESTING": True, "FAB_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, env=env)
+    started = time.perf_counter()
+    app = demo_app(url, instance)
+    seeded = time.perf_counter()
     with app.app_context():
-        started = time.perf_counter()
-        upgrade()
-        sync_roles(app.appbuilder)
-        seed_demo(activity=False)
-        seeded = time.perf_counter()
         plan = Plan(db.session, random.Random(seed), work_orders, vendors)
         added = plan.add(db.session, plan.vendor_ids[:FIRST_VENDORS], internal=False)
         print(

@@ -122,11 +122,30 @@ def relation_filters(model, *, editing: bool) -> dict[str, list]:
 SaveRule = Callable[[Session, Any], None]  # (session, record): returns, or raises a DomainError
 
 
-def _with_save_rule(cls) -> None:
-    """A rule declared as a plain function stays one: not bound as a method of the view."""
-    rule = cls.__dict__.get("save_rule")
-    if rule is not None and not isinstance(rule, staticmethod):
-        cls.save_rule = staticmethod(rule)
+class SavedByRule:
+    """Mixin: ``pre_add`` and ``pre_update`` apply the class's ``save_rule`` (see the module docstring).
+
+    A rule declared as a plain function stays one, not bound as a method of the view.
+    """
+
+    save_rule: SaveRule | None = None
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        rule = cls.__dict__.get("save_rule")
+        if rule is not None and not isinstance(rule, staticmethod):
+            cls.save_rule = staticmethod(rule)
+
+    def pre_add(self, item) -> None:
+        self.apply_save_rule(item)
+
+    def pre_update(self, item) -> None:
+        self.apply_save_rule(item)
+
+    def apply_save_rule(self, item) -> None:
+        """A broken rule raises its DomainError: a screen keeps the form and flashes ``str(error)``."""
+        if self.save_rule is not None:
+            self.save_rule(self.datamodel.session, item)
 
 
 def _with_relation_filters(cls, model) -> None:
@@ -137,7 +156,7 @@ def _with_relation_filters(cls, model) -> None:
     cls.search_form_query_rel_fields = {**searching, **_declared(cls, "search_form_query_rel_fields")}
 
 
-class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
+class AppModelView(ResourcePermissions, SavedByRule, LabelledBlankChoices, ModelView):
     """A generated CRUD screen. Subclasses set datamodel, columns and ``noun``.
 
     ``noun`` (a lazy string, e.g. "Customer") builds the translated page titles
@@ -150,12 +169,10 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
     list_template = "servicedesk/model/list.html"
     show_template = "servicedesk/model/show.html"
     export_columns: list[str] | None = None
-    save_rule: SaveRule | None = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         _with_scope(cls)
-        _with_save_rule(cls)
         _with_display_formatters(cls)
         model = _model_of(cls)
         if model is not None:
@@ -166,17 +183,6 @@ class AppModelView(ResourcePermissions, LabelledBlankChoices, ModelView):
             cls.show_title = _l("%(noun)s details", noun=cls.noun)
             cls.add_title = _l("New %(noun)s", noun=cls.noun)
             cls.edit_title = _l("Edit %(noun)s", noun=cls.noun)
-
-    def pre_add(self, item) -> None:
-        self.apply_save_rule(item)
-
-    def pre_update(self, item) -> None:
-        self.apply_save_rule(item)
-
-    def apply_save_rule(self, item) -> None:
-        """A broken rule raises its DomainError: FAB keeps the form and flashes ``str(error)``."""
-        if self.save_rule is not None:
-            self.save_rule(self.datamodel.session, item)
 
     def pre_delete(self, item) -> None:
         uses = references_to(self.datamodel.session, item)
@@ -298,7 +304,7 @@ def _refuse_whole_user_accounts(cls, model) -> None:
             raise TypeError(f"{cls.__name__}.{attribute} exposes whole user accounts {sorted(exposed)}: name fields")
 
 
-class AppModelApi(ResourcePermissions, ModelRestApi):
+class AppModelApi(ResourcePermissions, SavedByRule, ModelRestApi):
     """A REST API over a model; the session cookie works too (CSRF-checked on writes).
 
     ``_info`` offers related rows to choose from only to users who may write: a
@@ -306,12 +312,10 @@ class AppModelApi(ResourcePermissions, ModelRestApi):
     """
 
     allow_browser_login = True
-    save_rule: SaveRule | None = None
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         _with_scope(cls)
-        _with_save_rule(cls)
         model = _model_of(cls)
         if model is not None:
             _refuse_whole_user_accounts(cls, model)
@@ -319,17 +323,10 @@ class AppModelApi(ResourcePermissions, ModelRestApi):
             cls.add_query_rel_fields = {**editing, **_declared(cls, "add_query_rel_fields")}
             cls.edit_query_rel_fields = {**editing, **_declared(cls, "edit_query_rel_fields")}
 
-    def pre_add(self, item) -> None:
-        self.apply_save_rule(item)
-
-    def pre_update(self, item) -> None:
-        self.apply_save_rule(item)
-
     def apply_save_rule(self, item) -> None:
         """A broken rule answers 400 with its sentence."""
-        if self.save_rule is not None:
-            with rule_as_bad_request():
-                self.save_rule(self.datamodel.session, item)
+        with rule_as_bad_request():
+            super().apply_save_rule(item)
 
     def _get_list_related_field(self, field, filter_rel_field, page=None, page_size=None):
         if "can_write" not in self.base_permissions or not self.appbuilder.sm.has_access(
