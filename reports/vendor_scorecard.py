@@ -335,6 +335,8 @@ def recent_scorecards(session: Session, *, start: date, end: date, timezone: str
     fresh = KeptLines(scorecards(session, start=start, end=end, timezone=timezone), datetime.now(UTC))
     if seconds > 0:
         with _kept_lock:
+            for stale in [k for k, (at, _) in _kept.items() if now - at >= seconds]:  # yesterday's periods too
+                del _kept[stale]
             _kept[key] = (now, fresh)
     return fresh
 
