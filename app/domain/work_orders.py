@@ -52,6 +52,7 @@ REASON_LENGTH = 300
 SHOW_PATH = "/workorders/show/%d"  # the work order's page (views/work_orders.py), linked from notifications
 ASSIGNED_MAIL = "work_order_assigned"
 VISIT_SCHEDULED = "visit_scheduled"  # notification kind and the contact's mail template
+WINDOW_SET_MAIL = "work_order_window"  # to the worker, when someone else set the visit window
 
 
 class WorkOrderRefused(TransitionRefused):
@@ -380,16 +381,31 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
 
     The dispatcher proposes a window (on dispatch or by scheduling) and the worker confirms it or sets
     another; whoever set it, the other party is told. The contact is mailed once per distinct window
-    of an on-site visit, in the contact's language.
+    of an on-site visit, in the contact's language; a worker asked to confirm is mailed too.
     """
-    from app.notifications import mail_contact, notify
+    from app.notifications import mail_contact, notify, queue_mail, user_language
 
+    window = f"{work_order.scheduled_start:%Y%m%d%H%M}-{work_order.scheduled_end:%Y%m%d%H%M}"
+    workers: list[UserAccount] = []
     if actor is not None and is_own(work_order, actor):
         recipients = dispatcher_ids(session, work_order.request)
         message = N_("%(who)s scheduled the visit of work order %(number)s (%(request)s).")
     else:
-        recipients = [user.id for user in assignee_users(session, work_order)]
+        workers = [user for user in assignee_users(session, work_order) if actor is None or user.id != actor.id]
+        recipients = [user.id for user in workers]
         message = N_("The visit of work order %(number)s (%(request)s) was scheduled by %(who)s: please confirm it.")
+    for user in workers:  # a vendor's people may not be logged in: the mail carries the window
+        queue_mail(
+            session,
+            to_address=user.email,
+            to_name=user.get_full_name(),
+            language=user_language(user),
+            kind=WINDOW_SET_MAIL,
+            template=WINDOW_SET_MAIL,
+            context={"work_order": work_order, "who": who},
+            dedupe_key=f"window:{work_order.id}:{user.id}:{window}",
+            request_id=work_order.request_id,
+        )
     notify(
         session,
         [user_id for user_id in recipients if actor is None or user_id != actor.id],
@@ -401,7 +417,6 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
         work_order_id=work_order.id,
     )
     if work_order.work_type is WorkOrderType.ON_SITE:
-        window = f"{work_order.scheduled_start:%Y%m%d%H%M}-{work_order.scheduled_end:%Y%m%d%H%M}"
         mail_contact(
             session,
             work_order.request,

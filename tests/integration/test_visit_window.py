@@ -133,6 +133,18 @@ def test_a_window_the_dispatcher_sets_asks_the_vendor_to_confirm_and_mails_an_en
     assert "Visit window: Thu, Dec 3, 2026 2:30\u202fPM – 3:30\u202fPM" in body, body
     assert "Who comes: " in body
 
+    # vendor1 (who may not be logged in) gets the window by mail, in its language, once per window.
+    with app.app_context():
+        from app.extensions import db
+        from models.notifications import MailOutbox
+
+        to_vendor = db.session.scalars(
+            select(MailOutbox).where(MailOutbox.kind == "work_order_window", MailOutbox.to_name == "赵强")
+        ).all()
+        [(subject, body)] = [(mail.subject, mail.body_text) for mail in to_vendor]
+    assert "上门时间段已安排，请确认" in subject and "2026年12月3日周四 14:30 – 15:30" in body, body
+    assert "李晓梅 已安排此工单的上门时间段" in body
+
     # The vendor reads the notice in its language, linking to the work order.
     bell = login_as("vendor1").get("/notifications/?_l_=zh").text
     assert "已安排工单" in bell and "请确认" in bell
