@@ -312,8 +312,33 @@ def _params(work_order: WorkOrder, **extra: object) -> dict[str, str]:
     return {"number": work_order.number, "request": request.number, "subject": request.subject, **extra}
 
 
+def _mail_worker(
+    session: Session,
+    user: UserAccount,
+    work_order: WorkOrder,
+    template: str,
+    *,
+    context: dict[str, object] | None = None,
+    dedupe_key: str | None = None,
+) -> None:
+    """A mail about the work order to one of its workers, in the worker's language (``template`` is its kind)."""
+    from app.notifications import queue_mail, user_language
+
+    queue_mail(
+        session,
+        to_address=user.email,
+        to_name=user.get_full_name(),
+        language=user_language(user),
+        kind=template,
+        template=template,
+        context={"work_order": work_order, **(context or {})},
+        dedupe_key=dedupe_key,
+        request_id=work_order.request_id,
+    )
+
+
 def _tell_assignee(session: Session, work_order: WorkOrder) -> None:
-    from app.notifications import notify, queue_mail, user_language
+    from app.notifications import notify
 
     users = assignee_users(session, work_order)
     notify(
@@ -327,16 +352,7 @@ def _tell_assignee(session: Session, work_order: WorkOrder) -> None:
         work_order_id=work_order.id,
     )
     for user in users:
-        queue_mail(
-            session,
-            to_address=user.email,
-            to_name=user.get_full_name(),
-            language=user_language(user),
-            kind=ASSIGNED_MAIL,
-            template=ASSIGNED_MAIL,
-            context={"work_order": work_order},
-            request_id=work_order.request_id,
-        )
+        _mail_worker(session, user, work_order, ASSIGNED_MAIL)
 
 
 def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction, actor: UserAccount | None) -> None:
@@ -383,7 +399,7 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
     another; whoever set it, the other party is told. The contact is mailed once per distinct window
     of an on-site visit, in the contact's language; a worker asked to confirm is mailed too.
     """
-    from app.notifications import mail_contact, notify, queue_mail, user_language
+    from app.notifications import mail_contact, notify
 
     window = f"{work_order.scheduled_start:%Y%m%d%H%M}-{work_order.scheduled_end:%Y%m%d%H%M}"
     workers: list[UserAccount] = []
@@ -395,17 +411,8 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
         recipients = [user.id for user in workers]
         message = N_("The visit of work order %(number)s (%(request)s) was scheduled by %(who)s: please confirm it.")
     for user in workers:  # a vendor's people may not be logged in: the mail carries the window
-        queue_mail(
-            session,
-            to_address=user.email,
-            to_name=user.get_full_name(),
-            language=user_language(user),
-            kind=WINDOW_SET_MAIL,
-            template=WINDOW_SET_MAIL,
-            context={"work_order": work_order, "who": who},
-            dedupe_key=f"window:{work_order.id}:{user.id}:{window}",
-            request_id=work_order.request_id,
-        )
+        _mail_worker(session, user, work_order, WINDOW_SET_MAIL, context={"who": who},
+                     dedupe_key=f"window:{work_order.id}:{user.id}:{window}")  # fmt: skip
     notify(
         session,
         [user_id for user_id in recipients if actor is None or user_id != actor.id],
