@@ -36,6 +36,7 @@ from app.security.scoping import ScopeFilter, current_scope, scope_clause
 from models.assets import Asset, AssetModel
 from models.enums import AssetStatus, WarrantyStatus
 from views.base import AppModelApi, AppModelView
+from views.interfaces import LabelledInterface
 
 LABELS = {
     "brand": _l("Brand"),
@@ -112,14 +113,12 @@ def check_asset_model(session: Session, asset_model: AssetModel) -> None:
 ASSET_RELATIONS = (Asset.asset_model, Asset.customer, Asset.site, Asset.parent)
 
 
-class AssetInterface(SQLAInterface):
-    """Hands enum members (not raw codes) to the formatters, and the warranty status as of today."""
+class AssetInterface(LabelledInterface):
+    """Enum members to the formatters, the warranty status as of today, and lean loading of the rows."""
 
     def _get_attr_value(self, item, col):
         if isinstance(item, Asset) and col == "warranty_status":
             return item.warranty_status_on(business_today())
-        if isinstance(item, Asset) and col == "status":
-            return item.status
         return super()._get_attr_value(item, col)
 
     def apply_all(

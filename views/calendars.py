@@ -46,7 +46,7 @@ from app.security.roles import CALENDAR
 from models.calendars import Calendar, CalendarDay
 from models.enums import CalendarDayKind
 from views.base import AppModelApi, AppModelView
-from views.service_catalog import LabelledInterface
+from views.interfaces import LabelledInterface
 
 WEEKDAYS = (_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday"))
 HOURS_FIELDS = [f"hours_{weekday}" for weekday in range(7)]

@@ -43,7 +43,7 @@ from app.security.roles import CONTRACT
 from models.contracts import Contract, EntitlementCharge
 from models.enums import ChargeMode, ContractStatus, EntitlementKind, SLAKind
 from views.base import AppModelApi, AppModelView
-from views.service_catalog import LabelledInterface
+from views.interfaces import LabelledInterface
 
 CURRENCY = "CNY"
 

@@ -49,7 +49,7 @@ from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import WorkOrder
 from views.base import AppModelApi, AppModelView
-from views.service_catalog import LabelledInterface
+from views.interfaces import LabelledInterface
 from views.service_requests import NOT_ALLOWED
 from views.support import HasRole
 

@@ -10,6 +10,8 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, lazyload
 
+from models.enums import LabelledEnum
+
 
 class LeanInterface(SQLAInterface):
     """Loads a page's rows with what they show, not everything the models would load eagerly.
@@ -28,6 +30,17 @@ class LeanInterface(SQLAInterface):
 
     def get_related_interface(self, col_name):
         return ChoiceInterface(self.get_related_model(col_name), self.session)
+
+
+class LabelledInterface(SQLAInterface):
+    """Hands enum members (not their raw codes, as FAB does) to the formatters, which show the labels."""
+
+    def _get_attr_value(self, item, col):
+        if "." not in col:
+            value = getattr(item, col, None)
+            if isinstance(value, LabelledEnum):
+                return value
+        return super()._get_attr_value(item, col)
 
 
 class ChoiceInterface(SQLAInterface):

@@ -28,24 +28,14 @@ from app.extensions import db
 from app.form_fields import ActiveOrCurrent
 from app.security.permissions import READ, WRITE
 from app.security.roles import SERVICE_CATALOG
-from models.enums import LabelledEnum, Priority
+from models.enums import Priority
 from models.service_catalog import PriorityCell, ServiceCategory
 from views.base import AppModelApi, AppModelView
+from views.interfaces import LabelledInterface
 
 # ---------------------------------------------------------------------------------------------
 # Shared by the service-settings screens
 # ---------------------------------------------------------------------------------------------
-
-
-class LabelledInterface(SQLAInterface):
-    """Hands enum members (not their raw codes, as FAB does) to the formatters, which show the labels."""
-
-    def _get_attr_value(self, item, col):
-        if "." not in col:
-            value = getattr(item, col, None)
-            if isinstance(value, LabelledEnum):
-                return value
-        return super()._get_attr_value(item, col)
 
 
 LEVEL_CHOICES = [(1, _l("1 (highest)")), (2, "2"), (3, "3"), (4, _l("4 (lowest)"))]

@@ -60,7 +60,7 @@ from models.support import SupportGroup, support_group_member
 from models.users import UserAccount
 from views import request_sla
 from views.base import AppModelApi, AppModelView, NamedList
-from views.service_catalog import LabelledInterface
+from views.interfaces import LabelledInterface
 
 S = RequestStatus
 NOT_ALLOWED = "not_allowed"  # a permission nobody holds: requests are opened by intake/API, never deleted

@@ -25,7 +25,7 @@ from app.security.roles import SLA as SLA_RESOURCE
 from models.enums import Priority, RequestStatus, ServiceTier, SLAKind
 from models.sla import SLA, SLATarget
 from views.base import AppModelApi, AppModelView
-from views.service_catalog import LabelledInterface
+from views.interfaces import LabelledInterface
 
 # Statuses an SLA may pause in (codes stored in SLA.pause_statuses): any a request can still be
 # worked in; closed and cancelled requests have no clock to pause.
