@@ -14,7 +14,7 @@ from typing import Any
 from flask_babel import format_date, format_datetime, format_decimal, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Numeric
+from sqlalchemy import Boolean, Date, Numeric
 from sqlalchemy import Enum as SAEnum
 
 from app.domain.errors import Msgid
@@ -53,6 +53,11 @@ def refusal(error: Exception) -> str:
     if message is None:
         return str(error)
     return translated(message, getattr(error, "params", {}))
+
+
+def local_date(value) -> str:
+    """A date as the user's locale writes it ("Mar 31, 2027", "2027年3月31日"); blank for none."""
+    return format_date(value) if value is not None else ""
 
 
 def yes_no(value) -> str:
@@ -100,11 +105,13 @@ def decimal(value) -> str:
 
 
 def default_formatters(model: type) -> dict[str, Callable[[Any], str]]:
-    """Formatters for every UTC time, boolean, enum and decimal column of a model."""
+    """Formatters for every UTC time, date, boolean, enum and decimal column of a model."""
     formatters: dict[str, Callable[[Any], str]] = {}
     for column in model.__table__.columns:
         if isinstance(column.type, UTCDateTime):
             formatters[column.key] = local_datetime
+        elif isinstance(column.type, Date):
+            formatters[column.key] = local_date
         elif isinstance(column.type, Boolean):
             formatters[column.key] = yes_no
         elif isinstance(column.type, SAEnum) and column.type.enum_class is not None:

@@ -71,6 +71,20 @@ def _changes(obj: Any, action: str) -> dict[str, list[Any]]:
     return changes
 
 
+def _iso_shower(parse, show):
+    """A stored ISO date or time (``_plain``) shown per locale; text that is not one stays as it is."""
+
+    def shown(value):
+        if not isinstance(value, str):
+            return value
+        try:
+            return show(parse(value))
+        except ValueError:
+            return value
+
+    return shown
+
+
 def owner_of(obj: Any) -> tuple[str, int, str]:
     """(entity, id, prefix) under which a change of ``obj`` is logged."""
     owner = getattr(obj, "__history_owner__", None)
@@ -121,7 +135,8 @@ def entries_for(session: Session, entity: str, entity_id: int, limit: int = 200)
 
 
 def readable(row: ChangeLog) -> dict[str, list[Any]]:
-    """A row's changes for people: "customer" not "customer_id", Yes/No, enum labels, not raw names."""
+    """A row's changes for people: "customer" not "customer_id", Yes/No, enum labels, not raw names,
+    times in the business time zone and dates per locale (stored as ISO text)."""
     from app.display import enum_labeller, yes_no
     from models.base import Model
 
@@ -137,9 +152,16 @@ def readable(row: ChangeLog) -> dict[str, list[Any]]:
 
 
 def _shower(column, enum_labeller, yes_no):
-    from sqlalchemy import JSON, Boolean
+    from flask_babel import format_date, format_datetime
+    from sqlalchemy import JSON, Boolean, Date, DateTime
     from sqlalchemy import Enum as SAEnum
 
+    from models.base import UTCDateTime
+
+    if column is not None and isinstance(column.type, (UTCDateTime, DateTime)):
+        return _iso_shower(datetime.fromisoformat, format_datetime)
+    if column is not None and isinstance(column.type, Date):
+        return _iso_shower(date.fromisoformat, format_date)
     if column is not None and isinstance(column.type, Boolean):
         return lambda value: value if value is None else yes_no(value)
     if column is not None and isinstance(column.type, SAEnum) and column.type.enum_class is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -113,3 +113,27 @@ def test_the_audit_trail_has_no_screen_or_api_to_change_it(app):
     for view in app.appbuilder.baseviews:
         datamodel = getattr(view, "datamodel", None)
         assert datamodel is None or datamodel.obj is not ChangeLog, type(view).__name__
+
+
+def test_history_shows_dates_and_times_per_locale_not_as_stored(app, login_as):
+    """Dates and times are kept in the change log as ISO text (times in UTC); people read them per locale,
+    times in the business time zone."""
+    from app.extensions import db
+    from models.contracts import Contract
+    from models.work_orders import WorkOrder
+    from tests.helpers import DemoRows
+
+    with app.app_context():
+        contract = db.session.scalars(select(Contract).order_by(Contract.id)).first()
+        contract.end_date = date(2027, 3, 31)
+        order = DemoRows(db.session).work_order("SR-20261123-7001", engineer="engineer1")
+        db.session.flush()
+        db.session.get(WorkOrder, order.id).scheduled_start = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
+        db.session.commit()
+        contract_id, request_id = contract.id, order.request_id
+    manager = login_as("manager")
+    contract_history = manager.get(f"/contracts/show/{contract_id}?_l_=en").text
+    assert "Mar 31, 2027" in contract_history.split("Change history")[-1]
+    timeline = manager.get(f"/requests/show/{request_id}?_l_=zh").text
+    assert "2026年12月3日 09:30:00" in timeline  # 01:30 UTC is 09:30 in Shanghai
+    assert "+00:00" not in timeline and "2027-03-31" not in contract_history
