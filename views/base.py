@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -218,8 +218,8 @@ class AppModelView(ResourcePermissions, SavedByRule, LabelledBlankChoices, Model
         if isinstance(value, datetime):
             return local_datetime(value)
         formatter = self.formatters_columns.get(column)
-        numeric = isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
-        if formatter is not None and not numeric and value is not None:
+        typed = isinstance(value, (int, float, Decimal, date)) and not isinstance(value, bool)  # a sheet sorts them
+        if formatter is not None and not typed and value is not None:
             return formatter(value)
         return value
 

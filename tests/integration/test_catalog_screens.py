@@ -116,8 +116,13 @@ def test_editing_a_site_keeps_its_since_deactivated_region(app, login_as):
     assert "区域R-GONE" in page
     client.post(
         f"/sites/edit/{site_id}",
-        data={"customer": str(customer_id), "name": "旧仓库（改）", "region": str(region_id), "active": "y",
-              "csrf_token": form_csrf_token(page)},
+        data={
+            "customer": str(customer_id),
+            "name": "旧仓库（改）",
+            "region": str(region_id),
+            "active": "y",
+            "csrf_token": form_csrf_token(page),
+        },
     )
     with app.app_context():
         site = db.session.get(Site, site_id)
@@ -217,3 +222,16 @@ def test_filtering_customers_by_tier_shows_only_that_tier(app, login_as):
         vip = db.session.query(Customer).filter_by(service_tier=ServiceTier.VIP).count()
     page = login_as("admin").get("/customers/list/?_flt_0_service_tier=VIP&_l_=en").text
     assert int(re.search(r"Record Count:\D*(\d+)", page).group(1)) == vip > 0
+
+
+def test_dates_show_per_locale_on_screens_and_stay_dates_in_exports(login_as):
+    from datetime import date, datetime
+
+    client = login_as("admin")
+    listing = client.get("/contracts/list/?_l_=zh").text
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", listing) and not re.search(r">\s*\d{4}-\d{2}-\d{2}\s*<", listing)
+    sheet = load_workbook(io.BytesIO(client.get("/contracts/export/xlsx/?_l_=zh").data), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert any(isinstance(cell, (date, datetime)) for cell in rows[1])  # a date cell Excel can sort
+    text = client.get("/contracts/export/csv/?_l_=zh").data.decode("utf-8-sig")
+    assert re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)  # ISO in the CSV
