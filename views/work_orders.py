@@ -593,10 +593,10 @@ class WorkOrderApi(AppModelApi):
     order_columns = ["id", "number", "status", "scheduled_start"]
 
     def pre_get(self, data: dict) -> None:
-        """Add where to go and whom to meet (the page shows the same); the item was read through the scope."""
-        work_order = self.datamodel.get(data["id"], self._base_filters)
-        if work_order is not None:
-            data["result"].setdefault("request", {}).update(visit_details(work_order.request))
+        """Add where to go and whom to meet (the page shows the same). FAB calls this only after reading the
+        item through the scope, so it is in the session already: no second scoped query."""
+        work_order = self.datamodel.session.get(WorkOrder, data["id"])
+        data["result"].setdefault("request", {}).update(visit_details(work_order.request))
 
     def _payload(self) -> dict | None:
         payload = request.get_json(silent=True)
