@@ -7,13 +7,12 @@ module only words them.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 
-from app.domain.request_flow import OPEN_STATUSES
 from app.domain.sla_clock import OUTSIDE_HOURS, PAUSED, RUNNING, TargetOutcome
 from app.domain.sla_selection import ASSET_MODEL, CATEGORY, CONTRACT, CUSTOMER, DEFAULT, TIER
 from app.domain.sla_tracking import SLAReport, request_sla_report
@@ -23,8 +22,6 @@ from models.base import utcnow
 from models.enums import RequestStatus
 from models.escalation import EscalationEvent
 from models.service_requests import ServiceRequest
-
-SOON = timedelta(hours=1)
 
 SELECTION_REASONS = {
     CONTRACT: _l("named by the request's contract"),
@@ -139,47 +136,3 @@ def report_json(report: SLAReport) -> dict[str, Any]:
             for span in report.spans
         ],
     }
-
-
-# ---------------------------------------------------------------------------------------------
-# The SLA lists (named lists of views/service_requests.py): one WHERE clause each
-# ---------------------------------------------------------------------------------------------
-
-
-def _running_by(due, limit) -> Any:
-    """``due`` passed before ``limit``, or before the pause began when the request is paused."""
-    return due < func.coalesce(ServiceRequest.sla_paused_since, limit)
-
-
-def breached(user) -> Any:
-    """Open requests past a target: the response not given in time, or the resolution overdue."""
-    now = utcnow()
-    response_late = or_(
-        and_(ServiceRequest.first_response_at.is_(None), _running_by(ServiceRequest.response_due_at, now)),
-        ServiceRequest.first_response_at > ServiceRequest.response_due_at,
-    )
-    return and_(
-        ServiceRequest.status.in_(OPEN_STATUSES),
-        or_(response_late, _running_by(ServiceRequest.resolution_due_at, now)),
-    )
-
-
-def due_soon(user) -> Any:
-    """Open, running requests whose response or resolution falls due within the hour (not yet overdue)."""
-    now = utcnow()
-    response = and_(
-        ServiceRequest.first_response_at.is_(None),
-        ServiceRequest.response_due_at >= now,
-        ServiceRequest.response_due_at < now + SOON,
-    )
-    resolution = and_(ServiceRequest.resolution_due_at >= now, ServiceRequest.resolution_due_at < now + SOON)
-    return and_(
-        ServiceRequest.status.in_(OPEN_STATUSES),
-        ServiceRequest.sla_paused_since.is_(None),
-        or_(response, resolution),
-    )
-
-
-def paused(user) -> Any:
-    """Open requests whose clock stands still (a pausing status such as waiting for the customer)."""
-    return and_(ServiceRequest.status.in_(OPEN_STATUSES), ServiceRequest.sla_paused_since.is_not(None))

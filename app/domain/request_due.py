@@ -1,0 +1,54 @@
+"""Requests past or near their SLA due times, as SQL conditions: the SLA named lists of the desk.
+
+The request-side twin of ``work_order_due``: what "breached", "due within the hour" and "clock paused"
+mean is written once here, and the lists (views/service_requests.py) only filter by it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_
+
+from app.domain.request_flow import OPEN_STATUSES
+from models.service_requests import ServiceRequest
+
+SOON = timedelta(hours=1)
+
+
+def _running_by(due, limit) -> ColumnElement[bool]:
+    """``due`` passed before ``limit``, or before the pause began when the request is paused."""
+    return due < func.coalesce(ServiceRequest.sla_paused_since, limit)
+
+
+def breached(now: datetime) -> ColumnElement[bool]:
+    """Open requests past a target: the response not given in time, or the resolution overdue."""
+    response_late = or_(
+        and_(ServiceRequest.first_response_at.is_(None), _running_by(ServiceRequest.response_due_at, now)),
+        ServiceRequest.first_response_at > ServiceRequest.response_due_at,
+    )
+    return and_(
+        ServiceRequest.status.in_(OPEN_STATUSES),
+        or_(response_late, _running_by(ServiceRequest.resolution_due_at, now)),
+    )
+
+
+def due_soon(now: datetime) -> ColumnElement[bool]:
+    """Open, running requests whose response or resolution falls due within the hour (not yet overdue)."""
+    response = and_(
+        ServiceRequest.first_response_at.is_(None),
+        ServiceRequest.response_due_at >= now,
+        ServiceRequest.response_due_at < now + SOON,
+    )
+    resolution = and_(ServiceRequest.resolution_due_at >= now, ServiceRequest.resolution_due_at < now + SOON)
+    return and_(
+        ServiceRequest.status.in_(OPEN_STATUSES),
+        ServiceRequest.sla_paused_since.is_(None),
+        or_(response, resolution),
+    )
+
+
+def paused(now: datetime) -> ColumnElement[bool]:
+    """Open requests whose clock stands still (a pausing status such as waiting for the customer);
+    ``now`` is not needed, taken for the lists' common signature."""
+    return and_(ServiceRequest.status.in_(OPEN_STATUSES), ServiceRequest.sla_paused_since.is_not(None))
