@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import format_date, format_datetime, format_decimal, format_time
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, format_time
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, Numeric
@@ -58,6 +58,11 @@ def refusal(error: Exception) -> str:
 def local_date(value) -> str:
     """A date as the user's locale writes it ("Mar 31, 2027", "2027年3月31日"); blank for none."""
     return format_date(value) if value is not None else ""
+
+
+def percent(rate: float | None) -> str:
+    """A rate (0.875) as the locale writes a percentage with one decimal ("87.5%"); "—" for none."""
+    return "—" if rate is None else format_percent(rate, format="#,##0.0%")
 
 
 def yes_no(value) -> str:

@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, g, redirect, url_for
 from flask_appbuilder import IndexView, expose
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from app.display import percent
 from app.domain.sla_tracking import WORK_ORDER_RESOLUTION_RUNNING, WORK_ORDER_RESPONSE_RUNNING
 from app.domain.work_order_due import (
     accept_due_soon,
@@ -247,10 +248,6 @@ class ShownScorecard:
     computed_at: datetime  # the figures may be a few minutes old (SCORECARD_CACHE_SECONDS)
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else format_percent(rate, format="#,##0.0%")
-
-
 def own_scorecard(session, user) -> ShownScorecard | None:
     """The user's vendor over the last 90 days (business dates), ranked among all vendors; others' lines stay out."""
     vendor_id = getattr(user, "vendor_id", None)
@@ -268,8 +265,8 @@ def own_scorecard(session, user) -> ShownScorecard | None:
     return ShownScorecard(
         received=format_decimal(own.received),
         completed=format_decimal(own.completed),
-        ola_completion=_percent(own.ola_completion),
-        first_time_fix=_percent(own.first_time_fix),
+        ola_completion=percent(own.ola_completion),
+        first_time_fix=percent(own.first_time_fix),
         satisfaction="—" if own.satisfaction is None else format_decimal(own.satisfaction, format="0.0"),
         rank="—" if own.rank is None else f"{own.rank} / {ranked}",
         computed_at=kept.computed_at,

@@ -15,10 +15,11 @@ from pathlib import Path
 import plotly
 from flask import Response, abort, current_app, flash, request, send_file
 from flask_appbuilder import BaseView, expose, has_access
-from flask_babel import format_decimal, format_percent
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.display import percent
 from app.extensions import db
 from app.formatting import business_today
 from app.security.permissions import READ
@@ -101,10 +102,6 @@ def _choices() -> dict:
         "date_to": date_to or date.fromordinal(end.toordinal() - 1),
         "days": days,
     }
-
-
-def percent(rate: float | None) -> str:
-    return "—" if rate is None else format_percent(rate, format="#,##0.0%")
 
 
 def number(value, digits: int = 0) -> str:
