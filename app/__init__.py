@@ -22,7 +22,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
     import config
     import models  # noqa: F401  (maps every model on FAB's metadata, naming convention first)
     import views
-    from app import cli, errors, formatting, history
+    from app import cli, errors, formatting, history, mail
     from app.database import configure_engine, engine_options
     from app.extensions import csrf, db, migrate
     from app.i18n import install_locale_selector
@@ -49,6 +49,7 @@ def create_app(overrides: Mapping[str, Any] | None = None, env: Mapping[str, str
         protect_cookie_api_writes(app, csrf)
 
     history.install(db.session)
+    mail.install_delivery_hook()
     history.init_app(app)
     errors.register_error_handlers(app)
     formatting.register_filters(app)

@@ -10,7 +10,7 @@ from models.contracts import Contract, EntitlementCharge  # noqa: F401
 from models.escalation import EscalationEvent, EscalationRule  # noqa: F401
 from models.history import ChangeLog  # noqa: F401
 from models.jobs import JobRun  # noqa: F401
-from models.notifications import MailOutbox, Notification  # noqa: F401
+from models.notifications import MailAttachment, MailOutbox, Notification  # noqa: F401
 from models.organisations import Contact, Customer, Site, Vendor, VendorContact  # noqa: F401
 from models.reference import Region, Skill  # noqa: F401
 from models.service_catalog import PriorityCell, ServiceCategory  # noqa: F401

@@ -1,35 +1,19 @@
 """Every 10 minutes: remind the contacts of resolved requests, then close those nobody answered.
 
 Thin: the rules and the race-safety are in ``app.domain.auto_close.sweep``; this task gives it the
-time, the settings and the reminder mail, and commits. Running it twice, or twice at once, changes
+time and the settings, and commits. Running it twice, or twice at once, changes
 nothing more than running it once.
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 from huey import crontab
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.service_requests import ServiceRequest
 from tasks.app_context import with_app_context
 from tasks.job_log import logged_job
 from tasks.queue import huey
-
-
-def remind_contact(session: Session, request: ServiceRequest, close_on: date) -> None:
-    from app.notifications import mail_contact
-
-    mail_contact(
-        session,
-        request,
-        kind="auto_close_reminder",
-        template="auto_close_reminder",
-        context={"close_on": close_on},
-        dedupe_key=f"reminder:{request.id}:{request.auto_close_from.isoformat()}",
-    )
 
 
 def run(session: Session, now) -> dict[str, list[int]]:
@@ -43,7 +27,6 @@ def run(session: Session, now) -> dict[str, list[int]]:
         session,
         now=now,
         settings=desk_settings(session),
-        send_reminder=remind_contact,
         timezone=current_app.config["BUSINESS_TIMEZONE"],
     )
     session.commit()

@@ -1,6 +1,7 @@
 """Mail jobs: send one outbox row by id, and a sweep that retries what is due.
 
-Both are thin: the claim, backoff and SMTP transport live in ``app/notifications.py``.
+Both are thin: the claim and backoff live in ``app/domain/outbox.py``, rendering and the SMTP
+transport in ``app/mail.py``.
 Each run uses a session of its own, because ``send_mail`` is enqueued from a
 session's after-commit hook (and runs inline there when Huey is immediate, in tests),
 where that session can no longer emit SQL.
@@ -36,7 +37,7 @@ def _session() -> Iterator[Session]:
 @with_app_context
 def send_mail(mail_id: int) -> bool:
     """Send one PENDING mail if it is due and nobody else has claimed it."""
-    from app.notifications import deliver_mail
+    from app.mail import deliver_mail
 
     with _session() as session:
         return deliver_mail(session, mail_id, now=utcnow(), settings=current_app.config)
@@ -47,7 +48,8 @@ def send_mail(mail_id: int) -> bool:
 @logged_job("mail_sweep")
 def sweep_mail() -> int:
     """Every minute: send (or retry) each PENDING mail whose next attempt is due."""
-    from app.notifications import deliver_mail, due_mail_ids
+    from app.domain.outbox import due_mail_ids
+    from app.mail import deliver_mail
 
     sent = 0
     with _session() as session:

@@ -78,3 +78,10 @@ class DemoRows:
         from sqlalchemy import select
 
         return self.session.scalars(select(model).where(condition)).one()
+
+
+def rendered(mail):
+    """An outbox row as it would be delivered now (subject, text, html), whatever its status; needs an app context."""
+    from app.mail import render_outbox_mail
+
+    return render_outbox_mail(mail)

@@ -3,7 +3,8 @@
 Notifications are always looked up by id *and* recipient, so nobody can read or
 mark another user's (a foreign id is a 404, the same as a missing one). The outbox
 is Admin-only (resource DeskSettings): a read-only list that makes failed mail
-stand out, the mail's text and HTML, and "send again" for failed or kept mail.
+stand out, each mail's kind in words, the mail rendered (what was sent, or what would
+go out now for mail not sent yet), and "send again" for failed or kept mail.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from markupsafe import Markup
 from sqlalchemy import func, select, update
 
 from app.display import enum_labeller
+from app.domain.notices import visible_now
+from app.domain.outbox import requeue_mail
 from app.extensions import db
-from app.notifications import notification_text, requeue_mail, show_url, visible_now
+from app.mail import RenderedMail, Undeliverable, kind_label, render_outbox_mail
+from app.notifications import notification_text, show_url
 from app.security.permissions import READ, WRITE
 from app.security.roles import DESK_SETTINGS, NOTIFICATION
 from models.base import utcnow
 from models.enums import MailStatus
 from models.notifications import MailOutbox, Notification
 from models.service_requests import ServiceRequest
+from models.users import LANGUAGE_NAMES
 from models.work_orders import WorkOrder
 from views.base import AppModelView
 
@@ -40,7 +45,7 @@ def unread_notification_count() -> int:
     if "unread_notifications" not in g:
         g.unread_notifications = db.session.scalar(
             select(func.count(Notification.id)).where(
-                Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_now()
+                Notification.recipient_id == user.id, Notification.read_at.is_(None), visible_now(utcnow())
             )
         )
     return g.unread_notifications
@@ -75,7 +80,7 @@ class NotificationView(BaseView):
     def index(self):
         page = max(request.args.get("page", 1, type=int) or 1, 1)
         unread_only = request.args.get("unread") == "1"
-        query = select(Notification).where(Notification.recipient_id == g.user.id, visible_now())
+        query = select(Notification).where(Notification.recipient_id == g.user.id, visible_now(utcnow()))
         if unread_only:
             query = query.where(Notification.read_at.is_(None))
         query = query.order_by(Notification.created_at.desc(), Notification.id.desc())
@@ -151,7 +156,7 @@ class NotificationView(BaseView):
     def mark_all_read(self):
         db.session.execute(
             update(Notification)
-            .where(Notification.recipient_id == g.user.id, Notification.read_at.is_(None), visible_now())
+            .where(Notification.recipient_id == g.user.id, Notification.read_at.is_(None), visible_now(utcnow()))
             .values(read_at=utcnow())  # a notice held for working hours stays unread until it shows
             .execution_options(synchronize_session=False)
         )
@@ -180,8 +185,28 @@ def _error_text(error: str | None) -> Markup | str:
     return Markup('<span class="text-danger">{}</span>').format(error) if error else ""
 
 
-def _preformatted(text: str | None) -> Markup | str:
-    return Markup('<pre style="white-space: pre-wrap">{}</pre>').format(text) if text else ""
+def _language_name(code: str | None) -> str:
+    return LANGUAGE_NAMES.get(code or "", "")
+
+
+def mail_preview(pk: int) -> dict:
+    """The outbox page's view of one mail: as sent (kept on the row), else as it would go out now.
+
+    ``{"mail": RenderedMail | None, "error": str | None, "attachments": [...]}``; a mail that cannot
+    be worded any more (its template or a record is gone) says why instead of breaking the page.
+    """
+    mail = db.session.get(MailOutbox, pk)
+    if mail is None:
+        abort(404)
+    preview = {"mail": None, "error": None, "attachments": list(mail.attachments)}
+    if mail.status is MailStatus.SENT and mail.body_text is not None:
+        preview["mail"] = RenderedMail(mail.subject or "", mail.body_text, mail.body_html)
+        return preview
+    try:
+        preview["mail"] = render_outbox_mail(mail)
+    except Undeliverable as exc:
+        preview["error"] = _("This mail cannot be put together: %(reason)s", reason=str(exc))
+    return preview
 
 
 class MailOutboxView(AppModelView):
@@ -193,23 +218,24 @@ class MailOutboxView(AppModelView):
     list_title = _l("Mail outbox")
     show_title = _l("Mail details")
     show_template = "desk/outbox_show.html"
+    extra_args = {"mail_preview": mail_preview}
     can_add = can_edit = can_delete = False
     base_order = ("created_at", "desc")
-    list_columns = ["created_at", "status", "to_address", "subject", "kind", "attempts", "last_error"]
-    search_columns = ["status", "to_address", "subject", "kind", "created_at"]
+    list_columns = ["created_at", "status", "to_address", "kind", "subject", "attempts", "last_error"]
+    search_columns = ["status", "to_address", "subject", "created_at"]
     show_columns = [
         "status",
+        "kind",
         "to_name",
         "to_address",
         "language",
-        "kind",
-        "subject",
         "created_at",
         "attempts",
         "next_attempt_at",
         "sent_at",
+        "requeued_at",
+        "requeued_by",
         "last_error",
-        "body_text",
     ]
     label_columns = {
         "created_at": _l("Queued at"),
@@ -222,20 +248,27 @@ class MailOutboxView(AppModelView):
         "attempts": _l("Attempts"),
         "next_attempt_at": _l("Next attempt"),
         "sent_at": _l("Sent at"),
+        "requeued_at": _l("Sent again at"),
+        "requeued_by": _l("Sent again by"),
         "last_error": _l("Last error"),
-        "body_text": _l("Text"),
     }
-    formatters_columns = {"status": _status_badge, "last_error": _error_text, "body_text": _preformatted}
+    formatters_columns = {
+        "status": _status_badge,
+        "last_error": _error_text,
+        "kind": kind_label,
+        "language": _language_name,
+        "requeued_by": lambda user: user.get_full_name() if user is not None else "",
+    }
     method_permission_name = {**AppModelView.method_permission_name, "body_html": READ}
 
     @expose("/html/<int:pk>")
     @has_access
     def body_html(self, pk: int):
         """The HTML part, shown in a sandboxed frame: no scripts, no outside fetches."""
-        mail = db.session.get(MailOutbox, pk)
-        if mail is None or not mail.body_html:
+        preview = mail_preview(pk)["mail"]
+        if preview is None or not preview.html:
             abort(404)
-        response = Response(mail.body_html, mimetype="text/html")
+        response = Response(preview.html, mimetype="text/html")
         response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
         response.headers["X-Frame-Options"] = "SAMEORIGIN"
         return response
@@ -248,7 +281,8 @@ class MailOutboxView(AppModelView):
     )
     def send_again(self, items):
         items = items if isinstance(items, list) else [items]
-        queued = sum(requeue_mail(db.session, mail) for mail in items)
+        now = utcnow()
+        queued = sum(requeue_mail(db.session, mail, actor=g.user, now=now) for mail in items)
         db.session.commit()
         if queued:
             flash(_("%(count)d mail(s) queued to be sent again.", count=queued), "info")

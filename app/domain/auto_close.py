@@ -14,7 +14,6 @@ conditional: a second run finds nothing left to do, and a concurrent one loses t
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
@@ -26,6 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.calendars import business_calendar, calendar_from_model
 from app.domain.errors import DomainError
+from app.domain.outbox import mail_contact
 from app.domain.sla import BusinessCalendar, working_intervals
 from models.calendars import Calendar
 from models.enums import RequestAction, RequestStatus, SLAKind
@@ -39,8 +39,6 @@ BATCH = 500
 _SLACK = timedelta(hours=25)
 _LONGEST_SEARCH = 3 * 366  # days searched for working dates before a calendar is declared empty
 _WEEKDAYS_ALL_DAY = {str(weekday): [["00:00", "24:00"]] for weekday in range(5)}
-
-SendReminder = Callable[[Session, ServiceRequest, date], None]
 
 
 @dataclass(frozen=True)
@@ -145,7 +143,6 @@ def sweep(
     *,
     now: datetime,
     settings: DeskSettings,
-    send_reminder: SendReminder,
     timezone: str = "Asia/Shanghai",
 ) -> SweepResult:
     """Remind and close what is due now; changes are attributed to the job. The caller commits.
@@ -158,7 +155,7 @@ def sweep(
     session.info["actor_label"] = ACTOR_LABEL
     try:
         for request_id in due_request_ids(session, settings, now):
-            _handle(session, request_id, now, settings, calendars, send_reminder, result)
+            _handle(session, request_id, now, settings, calendars, result)
     finally:
         for key, value in saved.items():
             if value is None:
@@ -174,7 +171,6 @@ def _handle(
     now: datetime,
     settings: DeskSettings,
     calendars: CalendarPicker,
-    send_reminder: SendReminder,
     result: SweepResult,
 ) -> None:
     """Remind or close one request if due now, in a savepoint; a lost race or a refusal skips it."""
@@ -210,11 +206,17 @@ def _handle(
             elif now >= due.remind_at and request.reminded_at is None:
                 request.reminded_at = now
                 session.flush()  # the version check: another run that got here first wins
-                send_reminder(session, request, due.close_on)
+                remind_contact(session, request, due.close_on)
                 result.reminded.append(request_id)
     except (StaleDataError, DomainError):
         session.expire_all()
         result.skipped.append(request_id)
+
+
+def remind_contact(session: Session, request: ServiceRequest, close_on: date) -> None:
+    """The contact hears once that the request will be closed on ``close_on`` unless they reply."""
+    mail_contact(session, request, "auto_close_reminder", {"close_on": close_on},
+                 dedupe_key=f"reminder:{request.id}:{request.auto_close_from.isoformat()}")  # fmt: skip
 
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -33,6 +33,8 @@ from app.domain.escalation_plan import (
     firing_due,
     next_check,
 )
+from app.domain.notices import notify
+from app.domain.outbox import queue_mail
 from app.domain.request_flow import N_, OPEN_STATUSES
 from app.domain.service_requests import acting, desk_settings
 from app.domain.sla_clock import moment_after
@@ -551,8 +553,6 @@ def _tell(
     timezone: str,
 ) -> None:
     """In-app and e-mail notices in each recipient's language; non-urgent ones wait for their working hours."""
-    from app.notifications import notify, queue_mail, user_language
-
     due = getattr(record, f"{_kind(event.target)}_due_at")
     overdue = due is not None and due <= now
     message = _NOTICES[(event.target, overdue)]
@@ -586,20 +586,12 @@ def _tell(
         )
         queue_mail(
             session,
-            to_address=user.email,
-            to_name=user.get_full_name(),
-            language=user_language(user),
-            kind="escalation",
-            template="escalation",
-            context={
-                "record": record,
-                "request": request,
-                "event": event,
-                "notice": message,
-                "params": params,
-                "show_link": may_open,
-            },
+            user,
+            "escalation",
+            {"notice": message, "notice_params": params, "level": event.level, "late": event.late,
+             "rule": event.rule.name, "show_link": may_open},
+            request=request,
+            work_order=record if isinstance(record, WorkOrder) else None,
             dedupe_key=f"escalation:{event.id}:{user.id}",
-            request_id=request.id,
             not_before=held,
-        )
+        )  # fmt: skip

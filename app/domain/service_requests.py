@@ -22,7 +22,9 @@ from sqlalchemy.orm import Session
 
 from app.domain.contracts import contract_status, entitlement_of, usage_by_contract
 from app.domain.errors import PermissionDenied, ValidationError
+from app.domain.notices import notify
 from app.domain.numbering import REQUEST_PREFIX, next_number
+from app.domain.outbox import mail_contact, queue_mail
 from app.domain.priority import LEVELS, MatrixIncomplete, matrix_from_cells, priority_for
 from app.domain.request_flow import (
     CUSTOMER,
@@ -31,6 +33,7 @@ from app.domain.request_flow import (
     apply_action,
 )
 from app.domain.sla_tracking import apply_request_sla, recompute_open_work_orders, record_first_response, track_status
+from app.domain.surveys import send_survey
 from models.assets import Asset
 from models.contracts import Contract
 from models.enums import (
@@ -287,8 +290,6 @@ def create_request(
     timezone: str = DEFAULT_TIMEZONE,
 ) -> ServiceRequest:
     """Open a request: checked, numbered, prioritised, under today's contract and its SLA; mails the contact."""
-    from app.notifications import mail_contact
-
     customer = _get(session, Customer, draft.customer_id, N_("There is no customer with id %(id)s."))
     if customer is None:
         raise RequestRefused(N_("Choose the customer."))
@@ -330,9 +331,7 @@ def create_request(
         apply_sla(session, request, now=now)
     with acting(session, actor):
         session.add(request)
-    mail_contact(
-        session, request, kind="request_created", template="request_created", dedupe_key=f"created:{request.id}"
-    )
+    mail_contact(session, request, "request_created", dedupe_key=f"created:{request.id}")
     return request
 
 
@@ -422,21 +421,12 @@ def _after_action(
 ) -> None:
     """What other parts of the desk do on resolve, close and reopen (surveys, contract charges, mail)."""
     if action is RequestAction.RESOLVE:
-        from app.surveys import send_survey
-
-        send_survey(session, request, now=now)
+        send_survey(session, request, now=now, valid_days=desk_settings(session).survey_valid_days)
     elif action is RequestAction.CLOSE:
         from app.domain.contract_charges import charge_on_close
-        from app.notifications import mail_contact
 
         charge_on_close(session, request, now=now)
-        mail_contact(
-            session,
-            request,
-            kind="request_closed",
-            template="request_closed",
-            dedupe_key=f"closed:{request.id}:{now.isoformat()}",
-        )
+        mail_contact(session, request, "request_closed", dedupe_key=f"closed:{request.id}:{now.isoformat()}")
     elif action is RequestAction.REOPEN and was_closed:
         from app.domain.contract_charges import reverse_on_reopen
 
@@ -529,8 +519,6 @@ def request_assignees(session: Session, request: ServiceRequest) -> list[UserAcc
 
 def _notify_assignees(session: Session, request: ServiceRequest) -> None:
     """In-app and e-mail (in each recipient's language) to the new assignee(s)."""
-    from app.notifications import notify, queue_mail, user_language
-
     params = {"number": request.number, "subject": request.subject}
     recipients = request_assignees(session, request)
     if request.assignee is not None:
@@ -543,17 +531,8 @@ def _notify_assignees(session: Session, request: ServiceRequest) -> None:
     link = f"/requests/show/{request.id}" if staff else None
     notify(session, recipients, "request_assigned", message, params, link=link, request_id=request.id)
     for recipient in recipients:
-        queue_mail(
-            session,
-            to_address=recipient.email,
-            to_name=recipient.get_full_name(),
-            language=user_language(recipient),
-            kind="request_assigned",
-            template="request_assigned",
-            context={"request": request, "assignee": recipient},
-            dedupe_key=f"assigned:{request.id}:{recipient.id}:{request.version}",
-            request_id=request.id,
-        )
+        queue_mail(session, recipient, "request_assigned", request=request,
+                   dedupe_key=f"assigned:{request.id}:{recipient.id}:{request.version}")  # fmt: skip
 
 
 def escalation_group(session: Session, request: ServiceRequest, tier: SupportTier) -> SupportGroup | None:
@@ -674,8 +653,6 @@ def add_note(
     ``from_customer`` for a mailed-in reply) resumes a request waiting for the customer and
     restarts the auto-close clock of a resolved one. Customers cannot write internal notes.
     """
-    from app.notifications import mail_contact
-
     body = _required(body, N_("Write the note."))
     check_editable(request)
     if from_customer is None:
@@ -698,14 +675,7 @@ def add_note(
         elif kind is NoteKind.REPLY:
             record_first_response(request, now=now)
     if kind is NoteKind.REPLY and not from_customer:
-        mail_contact(
-            session,
-            request,
-            kind="request_reply",
-            template="request_reply",
-            context={"reply": note},
-            dedupe_key=f"reply:{note.id}",
-        )
+        mail_contact(session, request, "request_reply", {"reply": note.body}, dedupe_key=f"reply:{note.id}")
     return note
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.auto_close import restart_timer
 from app.domain.errors import ValidationError
+from app.domain.outbox import mail_contact
 from models.service_requests import SatisfactionSurvey, ServiceRequest
 
 RATINGS = range(1, 6)
@@ -80,6 +81,20 @@ def create_survey(
     session.add(survey)
     session.flush()
     return token, survey
+
+
+def send_survey(session: Session, request: ServiceRequest, *, now: datetime, valid_days: int) -> None:
+    """Create the request's survey and mail its link with the "resolved" message to the contact.
+
+    The token exists only in that mail's parameters (the survey row keeps its hash); nothing is
+    created when nobody can receive it.
+    """
+    contact = request.contact
+    if contact is None or not contact.email:
+        return
+    token, survey = create_survey(session, request, now=now, valid_days=valid_days)
+    mail_contact(session, request, "request_resolved", {"survey_token": token, "survey_expires_at": survey.expires_at},
+                 dedupe_key=f"resolved:{request.id}:{survey.id}")  # fmt: skip
 
 
 def find_survey(session: Session, token: str) -> SatisfactionSurvey | None:

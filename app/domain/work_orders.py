@@ -19,7 +19,9 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.domain.notices import notify
 from app.domain.numbering import WORK_ORDER_PREFIX, next_number
+from app.domain.outbox import mail_contact, queue_mail
 from app.domain.request_flow import N_, TransitionRefused
 from app.domain.service_requests import vendor_users
 from app.domain.sla_tracking import apply_work_order_ola
@@ -312,34 +314,12 @@ def _params(work_order: WorkOrder, **extra: object) -> dict[str, str]:
     return {"number": work_order.number, "request": request.number, "subject": request.subject, **extra}
 
 
-def _mail_worker(
-    session: Session,
-    user: UserAccount,
-    work_order: WorkOrder,
-    template: str,
-    *,
-    context: dict[str, object] | None = None,
-    dedupe_key: str | None = None,
-) -> None:
-    """A mail about the work order to one of its workers, in the worker's language (``template`` is its kind)."""
-    from app.notifications import queue_mail, user_language
-
-    queue_mail(
-        session,
-        to_address=user.email,
-        to_name=user.get_full_name(),
-        language=user_language(user),
-        kind=template,
-        template=template,
-        context={"work_order": work_order, **(context or {})},
-        dedupe_key=dedupe_key,
-        request_id=work_order.request_id,
-    )
+def _window_said(work_order: WorkOrder) -> dict[str, datetime | None]:
+    """The visit window as the mail says it (a snapshot: a later change is mailed on its own)."""
+    return {"window_start": work_order.scheduled_start, "window_end": work_order.scheduled_end}
 
 
 def _tell_assignee(session: Session, work_order: WorkOrder) -> None:
-    from app.notifications import notify
-
     users = assignee_users(session, work_order)
     notify(
         session,
@@ -352,12 +332,10 @@ def _tell_assignee(session: Session, work_order: WorkOrder) -> None:
         work_order_id=work_order.id,
     )
     for user in users:
-        _mail_worker(session, user, work_order, ASSIGNED_MAIL)
+        queue_mail(session, user, ASSIGNED_MAIL, _window_said(work_order), work_order=work_order)
 
 
 def _tell_about(session: Session, work_order: WorkOrder, action: WorkOrderAction, actor: UserAccount | None) -> None:
-    from app.notifications import notify
-
     request = work_order.request
     if action is A.REASSIGN:
         _tell_assignee(session, work_order)
@@ -399,8 +377,6 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
     another; whoever set it, the other party is told. The contact is mailed once per distinct window
     of an on-site visit, in the contact's language; a worker asked to confirm is mailed too.
     """
-    from app.notifications import mail_contact, notify
-
     window = f"{work_order.scheduled_start:%Y%m%d%H%M}-{work_order.scheduled_end:%Y%m%d%H%M}"
     workers: list[UserAccount] = []
     if actor is not None and is_own(work_order, actor):
@@ -411,8 +387,8 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
         recipients = [user.id for user in workers]
         message = N_("The visit of work order %(number)s (%(request)s) was scheduled by %(who)s: please confirm it.")
     for user in workers:  # a vendor's people may not be logged in: the mail carries the window
-        _mail_worker(session, user, work_order, WINDOW_SET_MAIL, context={"who": who},
-                     dedupe_key=f"window:{work_order.id}:{user.id}:{window}")  # fmt: skip
+        queue_mail(session, user, WINDOW_SET_MAIL, {"who": who, **_window_said(work_order)}, work_order=work_order,
+                   dedupe_key=f"window:{work_order.id}:{user.id}:{window}")  # fmt: skip
     notify(
         session,
         [user_id for user_id in recipients if actor is None or user_id != actor.id],
@@ -424,14 +400,8 @@ def _tell_schedule(session: Session, work_order: WorkOrder, actor: UserAccount |
         work_order_id=work_order.id,
     )
     if work_order.work_type is WorkOrderType.ON_SITE:
-        mail_contact(
-            session,
-            work_order.request,
-            kind=VISIT_SCHEDULED,
-            template=VISIT_SCHEDULED,
-            context={"work_order": work_order},
-            dedupe_key=f"visit:{work_order.id}:{window}",
-        )
+        mail_contact(session, work_order.request, VISIT_SCHEDULED, _window_said(work_order), work_order=work_order,
+                     dedupe_key=f"visit:{work_order.id}:{window}")  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------

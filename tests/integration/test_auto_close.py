@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from models.enums import CalendarDayKind, NoteKind, Priority, RequestStatus
+from tests.helpers import rendered
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESOLVED_AT = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
@@ -112,7 +113,7 @@ def test_contact_is_reminded_once_after_three_business_days(session, office_cale
     mails = reminders(session, request)
     assert len(mails) == 1
     assert mails[0].to_address == request.contact.email
-    assert request.number in mails[0].subject + mails[0].body_text
+    assert request.number in rendered(mails[0]).subject
     assert request.reminded_at == at(26, 18, 1)
     assert request.status is RequestStatus.RESOLVED
 
@@ -123,7 +124,7 @@ def test_reminder_names_the_closing_day_in_the_contacts_language(session, office
     mail = reminders(session, request)[0]
     assert mail.language == request.contact.preferred_language
     closing_day = {"zh": "2026年11月30日", "en": "Nov 30, 2026"}[mail.language]
-    assert closing_day in mail.body_text
+    assert closing_day in rendered(mail).text
 
 
 def test_request_is_closed_after_five_business_days_by_the_job(session, office_calendar):

@@ -56,7 +56,7 @@ def test_two_sweeps_at_once_close_each_request_exactly_once(request):
             start.wait(timeout=10)  # before the first statement: SQLite's BEGIN IMMEDIATE makes the other wait
             with Session(engine) as session:
                 settings = session.scalars(select(DeskSettings).order_by(DeskSettings.id)).first()
-                result = sweep(session, now=NOW, settings=settings, send_reminder=lambda *args: None)
+                result = sweep(session, now=NOW, settings=settings)
                 session.commit()
                 results.append(result)
         except Exception as error:  # reported below; a thread's exception is otherwise lost

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, delete
 from sqlalchemy.orm import Session
 
-from app.notifications import claim_mail
+from app.domain.outbox import claim_mail
 from models.base import utcnow
 from models.enums import MailStatus
 from models.notifications import MailOutbox

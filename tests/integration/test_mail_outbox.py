@@ -1,4 +1,5 @@
-"""The mail outbox screens: Admin only, failed mail stands out, text and HTML readable, send again."""
+"""The mail outbox screens: Admin only, failed mail stands out, each mail's kind in words, the mail
+rendered (text and HTML), send again."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from app.notifications import queue_mail
+from app.domain.outbox import MailAddress, queue_mail
 from models.enums import MailStatus, Priority
 from models.notifications import MailOutbox
 from models.organisations import Customer
@@ -27,24 +28,9 @@ def outbox(app):
         )
         db.session.add(request)
         db.session.flush()
-        kept = queue_mail(
-            db.session,
-            to_address="amy@example.com",
-            to_name="Amy",
-            language="en",
-            kind="request_reply",
-            template="request_reply",
-            context={"request": request, "reply": "<script>alert(1)</script>"},
-        )
-        failed = queue_mail(
-            db.session,
-            to_address="bad@example.com",
-            to_name=None,
-            language="zh",
-            kind="request_closed",
-            template="request_closed",
-            context={"request": request},
-        )
+        kept = queue_mail(db.session, MailAddress("amy@example.com", "Amy", "en"), "request_reply",
+                          {"reply": "<script>alert(1)</script>"}, request=request)  # fmt: skip
+        failed = queue_mail(db.session, MailAddress("bad@example.com", None, "zh"), "request_closed", request=request)
         failed.status, failed.attempts, failed.last_error = (
             MailStatus.FAILED,
             6,
@@ -132,3 +118,24 @@ def test_outbox_and_notification_pages_in_chinese_show_no_translatable_english(a
     pages = ["/mail-outbox/list/", f"/mail-outbox/show/{outbox['failed']}", "/notifications/"]
     leftovers = [line for page in pages for line in test_i18n.english_leftovers(admin, page, translated, data)]
     assert not leftovers, "\n".join(leftovers)
+
+
+def test_the_outbox_names_each_mail_in_words_and_shows_it_rendered(outbox, login_as):
+    admin = login_as("admin")
+    listing = admin.get("/mail-outbox/list/?_l_=zh").text
+    assert "回复客户" in listing and "request_reply" not in listing  # the kind as a label, never the template key
+    assert "[SR-20261122-0777] " in listing  # kept mail was rendered when it was kept: its subject is listed
+    show = admin.get(f"/mail-outbox/show/{outbox['failed']}?_l_=zh").text
+    assert "请求已关闭（致联系人）" in show and "中文" in show
+    assert "SR-20261122-0777" in show and "您好" in show  # the failed mail as it would go out now, in its language
+
+
+def test_a_mail_that_cannot_be_worded_says_why_on_its_page(app, outbox, login_as):
+    from app.extensions import db
+
+    with app.app_context():
+        db.session.get(MailOutbox, outbox["failed"]).kind = "retired_template"
+        db.session.commit()
+    page = login_as("admin").get(f"/mail-outbox/show/{outbox['failed']}?_l_=en")
+    assert page.status_code == 200
+    assert "This mail cannot be put together" in page.text and "Other mail" in page.text

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from app.notifications import N_, notify
+from app.domain.notices import notify
+from app.domain.request_flow import N_
 from models.base import utcnow
 from models.notifications import Notification
 from models.users import UserAccount

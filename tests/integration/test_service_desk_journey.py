@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from tests.helpers import csrf_token, form_csrf_token
+from tests.helpers import csrf_token, form_csrf_token, rendered
 
 REQUESTS, WORK_ORDERS, LEDGER = "/api/v1/servicerequest", "/api/v1/workorder", "/api/v1/stockledger"
 PNG = (
@@ -163,9 +163,10 @@ def test_a_call_is_taken_worked_signed_resolved_rated_and_closed(
         }
         assert {"request_created", "request_resolved"} <= set(mails)
         assert all(mails[kind].language == language for kind in ("request_created", "request_resolved"))
-        assert number in mails["request_created"].subject
-        assert resolved_subject in mails["request_resolved"].subject
-        survey_url = re.search(r"https?://\S+/survey/[\w-]+", mails["request_resolved"].body_text).group(0)
+        created, resolved = rendered(mails["request_created"]), rendered(mails["request_resolved"])
+        assert number in created.subject
+        assert resolved_subject in resolved.subject
+        survey_url = re.search(r"https?://\S+/survey/[\w-]+", resolved.text).group(0)
 
     path = "/survey/" + survey_url.rsplit("/survey/", 1)[1]
     page = client.get(path)

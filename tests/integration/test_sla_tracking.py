@@ -31,7 +31,7 @@ from models.enums import (
 from models.escalation import EscalationEvent, EscalationRule
 from models.notifications import MailOutbox, Notification
 from models.sla_clock import SLAChange
-from tests.helpers import DemoRows
+from tests.helpers import DemoRows, rendered
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ENGINEER = {"Engineer"}
@@ -201,8 +201,9 @@ def test_a_late_vendor_work_order_escalates_to_the_vendors_users_in_their_langua
     assert {notice.recipient.username for notice in notices} == {"vendor3"}
     mail = ctx.session.scalars(select(MailOutbox).where(MailOutbox.dedupe_key.like(f"escalation:{event.id}:%"))).one()
     assert mail.language == "en"
-    assert work_order.number in mail.subject and "Escalation level 1" in mail.subject
-    assert "was to be accepted by 2026-11-23 15:00" in mail.body_text
+    subject, text, _html = rendered(mail)
+    assert work_order.number in subject and "Escalation level 1" in subject
+    assert "was to be accepted by 2026-11-23 15:00" in text
 
     # Accepting stops the acceptance clock: nothing more fires for it.
     perform_work_order(ctx.session, work_order, WorkOrderAction.ACCEPT, actor=ctx.user("vendor3"), roles={"Vendor"},

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from models.base import utcnow
-from tests.helpers import csrf_token, form_csrf_token
+from tests.helpers import csrf_token, form_csrf_token, rendered
 from tests.integration.test_auto_close import resolved_request
 
 INVALID = {"zh": "此问卷链接无效或已过期", "en": "This survey link is not valid or has expired."}
@@ -27,16 +27,16 @@ def session(app):
 @pytest.fixture
 def surveyed(session):
     """A resolved request whose contact got the survey mail; (request, token, mail)."""
-    from app.surveys import send_survey
+    from app.domain.surveys import send_survey
     from models.notifications import MailOutbox
 
     request = resolved_request(session, resolved_at=utcnow() - timedelta(hours=1))
-    send_survey(session, request, now=utcnow())
+    send_survey(session, request, now=utcnow(), valid_days=14)
     session.commit()
     mail = session.scalars(
         select(MailOutbox).where(MailOutbox.request_id == request.id, MailOutbox.kind == "request_resolved")
     ).one()
-    token = re.search(r"/survey/([A-Za-z0-9_-]+)", mail.body_text).group(1)
+    token = re.search(r"/survey/([A-Za-z0-9_-]+)", rendered(mail).text).group(1)
     return request, token, mail
 
 
@@ -56,7 +56,7 @@ def test_resolution_mail_carries_a_link_whose_token_is_stored_only_hashed(sessio
     request, token, mail = surveyed
     assert mail.to_address == request.contact.email
     assert mail.dedupe_key == f"resolved:{request.id}:{survey_of(session, request).id}"
-    assert f"http://127.0.0.1:5000/survey/{token}" in mail.body_text
+    assert f"http://127.0.0.1:5000/survey/{token}" in rendered(mail).text
     survey = survey_of(session, request)
     assert survey.token_hash == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (survey.token_hash, str(survey.id))
@@ -156,21 +156,20 @@ def test_an_answer_without_the_forms_csrf_token_is_refused(client, session, surv
 
 
 def test_a_new_resolution_replaces_the_earlier_link(session, surveyed):
-    from app.domain.surveys import find_survey, survey_state
-    from app.surveys import send_survey
+    from app.domain.surveys import find_survey, send_survey, survey_state
 
     request, token, _mail = surveyed
-    send_survey(session, request, now=utcnow())
+    send_survey(session, request, now=utcnow(), valid_days=14)
     session.commit()
     assert survey_state(find_survey(session, token), utcnow()).value == "expired"
 
 
 def test_no_survey_without_a_contact_address(session):
-    from app.surveys import send_survey
+    from app.domain.surveys import send_survey
     from models.service_requests import SatisfactionSurvey
 
     request = resolved_request(session, resolved_at=utcnow(), contact=False)
-    send_survey(session, request, now=utcnow())
+    send_survey(session, request, now=utcnow(), valid_days=14)
     assert session.scalar(select(SatisfactionSurvey.id).where(SatisfactionSurvey.request_id == request.id)) is None
 
 
@@ -187,5 +186,5 @@ def test_resolving_a_request_mails_the_contact_a_survey_link(session):
     mail = session.scalars(
         select(MailOutbox).where(MailOutbox.request_id == request.id, MailOutbox.kind == "request_resolved")
     ).one()
-    token = re.search(r"/survey/([A-Za-z0-9_-]+)", mail.body_text).group(1)
+    token = re.search(r"/survey/([A-Za-z0-9_-]+)", rendered(mail).text).group(1)
     assert survey_of(session, request).token_hash == hashlib.sha256(token.encode()).hexdigest()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from models.enums import WorkOrderAction, WorkOrderStatus, WorkOrderType
-from tests.helpers import DemoRows, csrf_token
+from tests.helpers import DemoRows, csrf_token, rendered
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 12, 3, 9, 30, tzinfo=SHANGHAI)  # a Thursday morning, business time
@@ -83,7 +83,7 @@ def _state(app, order_id: int) -> dict:
             "status": order.status,
             "version": order.version,
             "window": (order.scheduled_start, order.scheduled_end),
-            "mails": [(m.to_address, m.language, m.subject, m.body_text) for m in mails],
+            "mails": [(m.to_address, m.language, *rendered(m)[:2]) for m in mails],
             "notices": [(n.recipient.username, n.message, dict(n.params)) for n in notices],
         }
 
@@ -141,7 +141,7 @@ def test_a_window_the_dispatcher_sets_asks_the_vendor_to_confirm_and_mails_an_en
         to_vendor = db.session.scalars(
             select(MailOutbox).where(MailOutbox.kind == "work_order_window", MailOutbox.to_name == "赵强")
         ).all()
-        [(subject, body)] = [(mail.subject, mail.body_text) for mail in to_vendor]
+        [(subject, body)] = [rendered(mail)[:2] for mail in to_vendor]
     assert "上门时间段已安排，请确认" in subject and "2026年12月3日周四 14:30 – 15:30" in body, body
     assert "李晓梅 已安排此工单的上门时间段" in body
 

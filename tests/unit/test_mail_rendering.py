@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from flask_babel import force_locale
 
-from app.notifications import render_mail
+from app.mail import render as render_mail
 from models.enums import Priority, WorkOrderType
 from models.organisations import Customer, Site
 from models.service_requests import ServiceRequest
@@ -35,7 +35,7 @@ ALL_TEMPLATES = [
     ("request_created", {}),
     ("request_assigned", {}),
     ("request_reply", {"reply": "Please restart it."}),
-    ("request_resolved", {"survey_url": "http://desk.test/survey/abc"}),
+    ("request_resolved", {"survey_token": "abc"}),
     ("request_closed", {}),
     ("auto_close_reminder", {"close_on": date(2026, 12, 1)}),
 ]
@@ -79,12 +79,11 @@ def test_html_escapes_what_users_typed_but_text_and_subject_keep_it(ctx):
     assert "Printer &lt;jammed&gt; &amp; smoking" in created
 
 
-def test_resolved_mail_carries_the_resolution_and_the_survey_link(ctx):
-    _, text, html = render_mail(
-        "request_resolved", "en", {"request": _request(), "survey_url": "http://desk.test/s/t0k"}
-    )
-    assert "Replaced the fuser." in text and "http://desk.test/s/t0k" in text
-    assert 'href="http://desk.test/s/t0k"' in html
+def test_resolved_mail_carries_the_resolution_and_the_survey_link(ctx, app):
+    _, text, html = render_mail("request_resolved", "en", {"request": _request(), "survey_token": "t0k"})
+    link = app.config["PUBLIC_BASE_URL"] + "/survey/t0k"
+    assert "Replaced the fuser." in text and link in text
+    assert f'href="{link}"' in html
 
 
 def test_auto_close_reminder_shows_the_closing_date_per_locale(ctx):
@@ -126,3 +125,12 @@ def test_plain_text_labels_use_the_locales_colon(ctx, language, line):
     """Chinese text reads 编号：…, with the full-width colon; English "Number: …"."""
     _, text, _ = render_mail("request_created", language, {"request": _request()})
     assert line in text
+
+
+def test_every_mail_template_has_a_name_in_the_outbox_and_every_name_a_template():
+    from pathlib import Path
+
+    from app.mail import MAIL_KINDS
+
+    folder = Path(__file__).resolve().parents[2] / "app" / "templates" / "mail"
+    assert {path.name.removesuffix(".subject.txt") for path in folder.glob("*.subject.txt")} == set(MAIL_KINDS)
