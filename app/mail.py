@@ -7,9 +7,9 @@ request would, and a template changed meanwhile reaches mail still queued. The m
 a stable Message-ID and the request thread's References (customers' replies thread), the stored
 files as attachments, and ``Content-Language``. What was rendered is kept on the row.
 
-In development (``MAIL_DELIVERY=outbox``) delivery keeps the mail in the outbox, rendered, for
-admins to read; nothing is sent. ``install_delivery_hook`` hands mail queued in a transaction to
-the send task once that transaction commits.
+In development (``MAIL_DELIVERY=outbox``) delivery keeps the mail in the outbox for admins to read
+(worded when they open it); nothing is sent unless an admin sends it again.
+``install_delivery_hook`` hands mail queued in a transaction to the send task once it commits.
 """
 
 from __future__ import annotations
@@ -191,7 +191,7 @@ def deliver_mail(session: Session, mail_id: int, *, now, settings: Mapping[str, 
     """Claim, render, send and record one mail; True when it went out. Commits.
 
     The claim is committed before talking to the server, so a concurrent sweep sees it; the
-    outcome after. In outbox mode the due mail is kept, rendered, instead.
+    outcome after. In outbox mode the due mail is kept instead.
     """
     if settings.get("MAIL_DELIVERY") == "outbox" and _keep_in_outbox(session, mail_id, now):
         return False
@@ -214,15 +214,11 @@ def deliver_mail(session: Session, mail_id: int, *, now, settings: Mapping[str, 
 
 
 def _keep_in_outbox(session: Session, mail_id: int, now) -> bool:
-    """Hold a due mail, rendered for admins to read; False when it is not held (sent again by an admin)."""
+    """Hold a due mail for admins to read (it is worded when they open it); False when it is not
+    held: an admin chose to send it again."""
     if not hold_mail(session, mail_id, now):
         session.rollback()
         return False
-    mail = session.get(MailOutbox, mail_id)
-    try:
-        store_rendering(mail, render_outbox_mail(mail))
-    except Undeliverable as exc:
-        mail.last_error = f"{type(exc).__name__}: {exc}"
     session.commit()
     return True
 

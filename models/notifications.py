@@ -92,7 +92,7 @@ class MailOutbox(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     requeued_by: Mapped[UserAccount | None] = relationship("UserAccount", foreign_keys=[requeued_by_id])
-    request: Mapped[ServiceRequest | None] = relationship("ServiceRequest", lazy="select")
+    request: Mapped[ServiceRequest | None] = relationship("ServiceRequest", lazy="joined")
     work_order: Mapped[WorkOrder | None] = relationship("WorkOrder", lazy="select")
     attachments: Mapped[list[MailAttachment]] = relationship(
         "MailAttachment", lazy="selectin", order_by="MailAttachment.id", cascade="all, delete-orphan"

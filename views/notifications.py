@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -33,6 +32,7 @@ from models.service_requests import ServiceRequest
 from models.users import LANGUAGE_NAMES
 from models.work_orders import WorkOrder
 from views.base import AppModelView
+from views.interfaces import LeanInterface
 
 PAGE_SIZE = 30
 
@@ -212,7 +212,7 @@ def mail_preview(pk: int) -> dict:
 class MailOutboxView(AppModelView):
     """Every queued mail (Admin only): what was sent, what is waiting, what failed and why."""
 
-    datamodel = SQLAInterface(MailOutbox)
+    datamodel = LeanInterface(MailOutbox)
     class_permission_name = DESK_SETTINGS
     route_base = "/mail-outbox"
     list_title = _l("Mail outbox")
@@ -221,11 +221,12 @@ class MailOutboxView(AppModelView):
     extra_args = {"mail_preview": mail_preview}
     can_add = can_edit = can_delete = False
     base_order = ("created_at", "desc")
-    list_columns = ["created_at", "status", "to_address", "kind", "subject", "attempts", "last_error"]
-    search_columns = ["status", "to_address", "subject", "created_at"]
+    list_columns = ["created_at", "status", "to_address", "kind", "request", "attempts", "last_error"]
+    search_columns = ["status", "to_address", "created_at"]
     show_columns = [
         "status",
         "kind",
+        "request",
         "to_name",
         "to_address",
         "language",
@@ -244,7 +245,7 @@ class MailOutboxView(AppModelView):
         "to_address": _l("To"),
         "language": _l("Language"),
         "kind": _l("Kind"),
-        "subject": _l("Subject"),
+        "request": _l("Request"),
         "attempts": _l("Attempts"),
         "next_attempt_at": _l("Next attempt"),
         "sent_at": _l("Sent at"),
@@ -258,6 +259,7 @@ class MailOutboxView(AppModelView):
         "kind": kind_label,
         "language": _language_name,
         "requeued_by": lambda user: user.get_full_name() if user is not None else "",
+        "request": lambda request: request.number if request is not None else "",
     }
     method_permission_name = {**AppModelView.method_permission_name, "body_html": READ}
 
