@@ -207,7 +207,7 @@ class JobLogView(AppModelView):
     show_title = _l("Job run")
     list_template = "desk/job_log_list.html"
     show_template = "desk/job_log_show.html"
-    can_add = can_edit = can_delete = False
+    exclude_route_methods = {"add", "edit", "delete"}  # read-only rows: no such pages at all
     base_permissions = ["can_read"]  # nobody writes the log by hand, Admin included
     base_order = ("started_at", "desc")
     list_columns = ["job", "started_at", "finished_at", "duration_ms", "items", "outcome", "detail", "error"]

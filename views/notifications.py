@@ -219,7 +219,7 @@ class MailOutboxView(AppModelView):
     show_title = _l("Mail details")
     show_template = "desk/outbox_show.html"
     extra_args = {"mail_preview": mail_preview}
-    can_add = can_edit = can_delete = False
+    exclude_route_methods = {"add", "edit", "delete"}  # read-only rows: no such pages at all
     base_order = ("created_at", "desc")
     list_columns = ["created_at", "status", "to_address", "kind", "request", "attempts", "last_error"]
     search_columns = ["status", "to_address", "created_at"]

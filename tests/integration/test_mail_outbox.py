@@ -158,3 +158,14 @@ def test_the_outbox_list_costs_the_same_statements_for_2_and_40_mails(app, outbo
         db.session.commit()
     many = statements_for(app, admin, "/mail-outbox/list/?psize_MailOutboxView=50")
     assert len(many) == len(few), "\n".join(many)
+
+
+def test_nobody_writes_outbox_rows_by_hand_not_even_an_admin(app, outbox, login_as):
+    from app.extensions import db
+
+    admin = login_as("admin")
+    for url in ("/mail-outbox/add", f"/mail-outbox/edit/{outbox['kept']}", f"/mail-outbox/delete/{outbox['kept']}"):
+        assert admin.get(url).status_code == 404, url
+        assert admin.post(url, data={"to_address": "evil@example.com"}).status_code in (400, 404), url
+    with app.app_context():
+        assert db.session.get(MailOutbox, outbox["kept"]).to_address == "amy@example.com"

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 import models
@@ -61,3 +61,47 @@ def test_upgrade_downgrade_upgrade_round_trip(app_env, scratch_database_url, tmp
         tables = set(inspect(db.engine).get_table_names())
         db.engine.dispose()
     assert set(models.Model.metadata.tables) <= tables
+
+
+def test_mail_rendered_before_0007_stays_readable_and_sendable_and_intent_survives_a_downgrade(
+    app_env, scratch_database_url, tmp_path
+):
+    """Outbox rows written by the previous version keep their text (sent as stored); going back,
+    mail queued as intent and never rendered is marked failed with the reason, not lost silently."""
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.extensions import db
+    from app.mail import render_outbox_mail
+    from models.enums import MailStatus
+    from models.notifications import MailOutbox
+
+    env = {**app_env, "DATABASE_URL": scratch_database_url, "INSTANCE_PATH": str(tmp_path)}
+    scratch = create_app({"TESTING": True}, env=env)
+    with scratch.app_context():
+        upgrade(revision="0006_period_indexes")
+        db.session.execute(
+            text(
+                "INSERT INTO mail_outbox (to_address, to_name, language, kind, subject, body_text, status, attempts, "
+                "created_at) VALUES ('old@example.com', 'Old', 'zh', 'request_created', '[SR-OLD] 旧邮件', '旧的正文', "
+                "'HELD', 0, CURRENT_TIMESTAMP)"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        old = db.session.scalars(select(MailOutbox)).one()
+        assert not old.is_intent and old.status is MailStatus.HELD
+        assert render_outbox_mail(old) == ("[SR-OLD] 旧邮件", "旧的正文", None)
+        db.session.add(MailOutbox(to_address="new@example.com", kind="request_closed", params={}))
+        db.session.commit()
+
+        downgrade(revision="0006_period_indexes")
+        rows = db.session.execute(text("SELECT to_address, status, subject, last_error FROM mail_outbox")).all()
+        db.session.commit()
+        db.engine.dispose()
+    by_address = {row.to_address: row for row in rows}
+    assert by_address["old@example.com"].status == "HELD" and by_address["old@example.com"].subject == "[SR-OLD] 旧邮件"
+    assert (
+        by_address["new@example.com"].status == "FAILED"
+        and "never rendered" in by_address["new@example.com"].last_error
+    )
