@@ -40,6 +40,7 @@ from app.domain.outbox import (
     record_failure,
     record_sent,
     take_committed,
+    thread_references,
 )
 from app.notifications import absolute_url, record_url
 from models.base import utcnow
@@ -121,13 +122,15 @@ def render_outbox_mail(mail: MailOutbox) -> RenderedMail:
         raise Undeliverable(f"the mail could not be worded: {type(exc).__name__}: {exc}") from exc
 
 
-def store_rendering(mail: MailOutbox, rendered: RenderedMail) -> None:
-    """Keep on the row what is being sent (or kept in the outbox), in which language and under which
-    Message-ID (a row queued before intent gets its own now, kept for its retries)."""
+def store_rendering(session: Session, mail: MailOutbox, rendered: RenderedMail) -> None:
+    """Keep on the row what is being sent, in which language, under which Message-ID (a row queued before
+    intent gets its own now) and in which thread — taken at the first try, kept for the retries."""
     mail.subject, mail.body_text, mail.body_html = rendered.subject, rendered.text, rendered.html
     mail.language = delivery_language(mail)
     mail.rendered_at = utcnow()
     mail.message_id = mail.message_id or new_message_id()
+    if mail.thread_references is None:
+        mail.thread_references = thread_references(session, mail)
 
 
 # ---------------------------------------------------------------- the message
@@ -202,7 +205,7 @@ def deliver_mail(session: Session, mail_id: int, *, now, settings: Mapping[str, 
     mail = session.get(MailOutbox, mail_id)
     try:
         rendered = render_outbox_mail(mail)
-        store_rendering(mail, rendered)
+        store_rendering(session, mail, rendered)
         smtp_send(build_message(mail, rendered, settings), settings)
     except (smtplib.SMTPException, OSError, ValueError, Undeliverable) as exc:  # ValueError: a refused address
         record_failure(mail, f"{type(exc).__name__}: {exc}", now)

@@ -2,8 +2,8 @@
 
 The domain queues a mail as a row of the outbox: recipient (a user or a contact, and the address
 at that moment), template key, parameters, language, the request and work order it is about,
-attachments (stored files) and its place in the request's thread (a stable Message-ID and the
-References of earlier mail to the same address). Nothing is rendered here and nothing here needs
+attachments (stored files) and a stable Message-ID; its place in the request's thread (References)
+is taken when it is first delivered. Nothing is rendered here and nothing here needs
 Flask: ``app/mail.py`` renders at delivery, in the recipient's language, and sends.
 
 Parameters are JSON with dates kept typed (``{"$date": …}``, ``{"$datetime": …}``,
@@ -176,7 +176,7 @@ def queue_mail(
             for file in attachments
         ],
     )
-    mail.message_id, mail.thread_references = _thread(session, request, address)
+    mail.message_id = new_message_id()
     try:
         with session.begin_nested():
             session.add(mail)
@@ -208,29 +208,26 @@ def _already_queued(session: Session, dedupe_key: str) -> bool:
     return session.scalar(select(MailOutbox.id).where(MailOutbox.dedupe_key == dedupe_key)) is not None
 
 
-def thread_root(request: ServiceRequest) -> str:
-    """The left side of the Message-ID every mail about ``request`` refers to: its number."""
-    return request.number or f"request-{request.id}"
-
-
 def new_message_id() -> str:
     """The left side of a new Message-ID: random, so unique across databases and reinstalls."""
     return f"{secrets.token_hex(12)}.desk"
 
 
-def _thread(session: Session, request: ServiceRequest | None, address: str) -> tuple[str, list[str] | None]:
-    """A new Message-ID (left side) and the References: the request's root, then earlier mail to this address."""
-    message_id = new_message_id()
-    if request is None:
-        return message_id, None
+def thread_references(session: Session, mail: MailOutbox) -> list[str] | None:
+    """The References of a mail about a request: the request's root (its number), then the Message-IDs of
+    earlier mail about it to the same address, oldest first (the newest THREAD_DEPTH - 1 of them).
+
+    Taken at the first delivery and kept, so every try sends the same headers."""
+    if mail.request is None:
+        return None
     earlier = session.scalars(
         select(MailOutbox.message_id)
-        .where(MailOutbox.request_id == request.id, MailOutbox.to_address == address,
-               MailOutbox.message_id.is_not(None))
+        .where(MailOutbox.request_id == mail.request_id, MailOutbox.to_address == mail.to_address,
+               MailOutbox.id < mail.id, MailOutbox.message_id.is_not(None))
         .order_by(MailOutbox.id.desc())
         .limit(THREAD_DEPTH - 1)
     ).all()  # fmt: skip
-    return message_id, [thread_root(request), *reversed(earlier)]
+    return [mail.request.number or f"request-{mail.request_id}", *reversed(earlier)]
 
 
 def send_after_commit(session: Session, mail_id: int) -> None:
