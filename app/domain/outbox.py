@@ -72,7 +72,7 @@ Recipient = UserAccount | Contact | MailAddress
 
 def encode_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     """Parameters as JSON, dates and amounts tagged so they come back typed; anything else is refused."""
-    return {str(key): _encode(value) for key, value in (params or {}).items()}
+    return _encode(dict(params or {}))
 
 
 def decode_params(stored: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -93,6 +93,8 @@ def _encode(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_encode(item) for item in value]
     if isinstance(value, Mapping):
+        if any(str(key).startswith("$") for key in value):
+            raise ValueError("mail parameter keys beginning with $ are reserved for typed values")
         return {str(key): _encode(item) for key, item in value.items()}
     raise TypeError(f"mail parameters hold plain values, not {type(value).__name__}")
 
