@@ -443,6 +443,7 @@ def _plan(rng: random.Random, desk: Desk, now: datetime) -> list[Plan]:
     moments = sorted(_arrival(rng, now) for _ in range(REQUESTS))
     plans = [_draw(rng, desk, moment) for moment in moments]
     _choose_targets(rng, plans, now)
+    _fill_vendor_stages(plans)
     _add_duplicates(rng, desk, plans, now)
     _add_doubtful_claims(rng, plans)
     return sorted(plans, key=lambda plan: plan.created_at)
@@ -590,6 +591,37 @@ def _choose_targets(rng: random.Random, plans: list[Plan], now: datetime) -> Non
     closed = [plan for plan in plans if plan.target is RS.CLOSED and plan.works]
     for plan in closed[3::25]:  # the visit was called off: the customer's own restart fixed it
         plan.works[0].stop_at = WS.CANCELLED
+
+
+def _fill_vendor_stages(plans: list[Plan]) -> None:
+    """Each demo vendor's portal has open work at every stage it acts on (to accept, to schedule, to check in,
+    on site), whatever the draw of the day: a missing stage is taken by the newest open work order of that
+    vendor whose stage another one also has, else by the vendor's newest closed request, now waiting for it."""
+    for code in VENDOR_USERS:
+
+        def vendors(work: WorkPlan, code: str = code) -> bool:
+            return work.vendor is not None and work.vendor.code == code
+
+        def stages() -> dict[WorkOrderStatus, list[Plan]]:
+            held = defaultdict(list)
+            for plan in reversed(plans):  # newest first
+                if plan.target in (RS.IN_PROGRESS, RS.PENDING_VENDOR) and plan.works and vendors(plan.works[-1]):
+                    held[plan.works[-1].stop_at].append(plan)
+            return held
+
+        for stage in VENDOR_WAIT_STAGES:
+            held = stages()
+            if held[stage]:
+                continue
+            spare = [plan for plans_at in held.values() if len(plans_at) > 1 for plan in plans_at]
+            if spare:
+                max(spare, key=lambda plan: plan.created_at).works[-1].stop_at = stage
+                continue
+            closed = [plan for plan in reversed(plans) if plan.target is RS.CLOSED and any(map(vendors, plan.works))]
+            if closed:
+                plan = closed[0]
+                plan.target, plan.works = RS.PENDING_VENDOR, [next(w for w in plan.works if vendors(w))]
+                plan.works[0].stop_at = stage
 
 
 def _add_duplicates(rng: random.Random, desk: Desk, plans: list[Plan], now: datetime) -> None:

@@ -9,6 +9,7 @@ releases. Huey runs tasks immediately. ``TEST_DATABASE_URL`` selects PostgreSQL.
 from __future__ import annotations
 
 import os
+import threading
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -18,6 +19,15 @@ from tests.settings import reset_database, test_database_url, test_env
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=30, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Cancel pending threading.Timers (the login rate limiter's memory storage re-arms a 10 ms one), which
+    Python joins at exit: under `make test-future` (faketime) their waits run on the faked monotonic clock
+    and would hold the finished run for a year."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,11 @@
-"""Helpers for integration tests: CSRF tokens and form scraping."""
+"""Helpers for integration tests: CSRF tokens, form scraping, demo rows, a plain working week."""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+from datetime import date, timedelta
 
 from itsdangerous import URLSafeTimedSerializer
 
@@ -85,3 +86,20 @@ def rendered(mail):
     from app.mail import render_outbox_mail
 
     return render_outbox_mail(mail)
+
+
+def plain_monday(before: date) -> date:
+    """The Monday of the latest week (Monday–Sunday) ending before ``before`` in which the demo's China calendar
+    has no holiday and no make-up working day: Monday–Friday are plain office days whatever the date today.
+
+    Due times computed by hand on such a week hold on any day the suite runs, and the week lies within the
+    demo's running contracts (they started weeks before ``before``)."""
+    from app.demo_data.holidays import china_calendar_days
+
+    monday = before - timedelta(days=before.weekday() + 7)
+    while True:
+        week = {monday + timedelta(days=offset) for offset in range(7)}
+        special = {row[0] for year in {day.year for day in week} for row in china_calendar_days(year)}
+        if not week & special:
+            return monday
+        monday -= timedelta(days=7)

@@ -115,6 +115,10 @@ def _check_history(session) -> set[tuple[str, str]]:
         worked = Counter(o.vendor_id for o in orders if start <= o.created_at < end)
         assert worked[vendors["V-SHXX"]] >= 2 and worked[vendors["V-BJHT"]] >= 1, months_back
     assert 0.12 <= sum(o.vendor_id is not None for o in orders) / len(orders) <= 0.35
+    # Whatever the day, each vendor's portal has work to accept, to schedule, to check in and on site.
+    waiting = {WorkOrderStatus.ASSIGNED, WorkOrderStatus.ACCEPTED, WorkOrderStatus.SCHEDULED, WorkOrderStatus.ON_SITE}
+    for code in DEMO_VENDORS:
+        assert waiting <= {o.status for o in orders if o.vendor_id == vendors[code]}, code
 
     # The audit trail tells the story at the moments it happened, naming who acted.
     sample = next(r for r in closed if r.merged_into_id is None and r.work_orders)

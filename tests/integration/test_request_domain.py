@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -24,6 +25,7 @@ from app.domain.service_requests import (
     perform,
     revise_request,
 )
+from models.contracts import Contract
 from models.enums import NoteKind, Priority, RequestAction, RequestStatus, SupportTier
 from models.history import ChangeLog
 from models.notifications import MailOutbox, Notification
@@ -80,13 +82,18 @@ def mails(ctx, request, kind):
 
 def test_a_new_request_is_numbered_prioritised_under_contract_and_sla_and_mails_the_contact(ctx):
     request = new_request(ctx)
-    local_day = ctx.now.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).strftime("%Y%m%d")
-    assert re.fullmatch(rf"SR-{local_day}-\d{{4}}", request.number)
+    today = ctx.now.astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert re.fullmatch(rf"SR-{today:%Y%m%d}-\d{{4}}", request.number)
     assert request.status is RequestStatus.NEW
     assert request.priority is matrix_priority(ctx.session, 3, 2)
     assert request.priority_override_reason is None
     assert request.created_by.username == "dispatcher"
-    assert request.contract is not None and request.contract.number == "HT-2026-0005"
+    # The demo gives C-HZXH one contract running today (started 200 days ago), numbered after its start year.
+    [running] = ctx.session.scalars(
+        select(Contract).where(Contract.customer_id == ctx.customer("C-HZXH").id, Contract.start_date <= today,
+                               Contract.end_date >= today)
+    ).all()  # fmt: skip
+    assert request.contract is running and re.fullmatch(rf"HT-{running.start_date.year}-\d{{4}}", running.number)
     assert request.sla_id is not None
     assert request.response_due_at is not None and request.resolution_due_at >= request.response_due_at
     created = mails(ctx, request, "request_created")

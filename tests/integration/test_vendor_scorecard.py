@@ -410,6 +410,15 @@ def test_the_screen_in_chinese_shows_figures_definitions_and_suspicious_records(
 
 
 def test_the_chart_loads_plotly_from_the_app_itself(app, login_as, fixture):
+    from app.extensions import db
+    from models.enums import WorkOrderStatus
+    from tests.helpers import DemoRows
+
+    with app.app_context():  # the trend covers the last 12 months: a work order completed today puts it on the chart
+        build, now = Builder(db.session, prefix="SC-NOW"), datetime.now(UTC)
+        build.order("N1", DemoRows(db.session).vendor("V-SHXX"), build.request(), now - timedelta(minutes=5),
+                    submitted_at=now, status=WorkOrderStatus.APPROVED)  # fmt: skip
+        db.session.commit()
     client = login_as("dispatcher")
     html = client.get(PAGE).get_data(as_text=True)
     assert 'src="/vendor-scorecards/plotly.min.js"' in html

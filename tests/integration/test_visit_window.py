@@ -1,10 +1,12 @@
 """The visit window is proposed and confirmed: the dispatcher plans it on dispatch, the vendor sees it in its
 schedule form and keeps or changes it; whoever sets it, the other side is told, and the customer's contact
-gets one mail per distinct window of an on-site visit, in the contact's language."""
+gets one mail per distinct window of an on-site visit, in the contact's language.
+
+A window must be still to come, so the visit is planned for the next Thursday after today (Shanghai)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,17 +16,33 @@ from models.enums import WorkOrderAction, WorkOrderStatus, WorkOrderType
 from tests.helpers import DemoRows, csrf_token, rendered
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-START = datetime(2026, 12, 3, 9, 30, tzinfo=SHANGHAI)  # a Thursday morning, business time
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def next_thursday(today: date) -> date:
+    return today + timedelta(days=(3 - today.weekday() - 1) % 7 + 1)
+
+
+TODAY = datetime.now(SHANGHAI).date()
+START = datetime.combine(next_thursday(TODAY), time(9, 30), tzinfo=SHANGHAI)  # a Thursday morning, to come
+ZH_DAY = f"{START.year}年{START.month}月{START.day}日周四"
+EN_DAY = f"Thu, {MONTHS[START.month - 1]} {START.day}, {START.year}"
 
 
 def field(moment: datetime) -> str:
     return moment.astimezone(SHANGHAI).strftime("%Y-%m-%dT%H:%M")
 
 
+def test_the_next_thursday_is_always_to_come():
+    wednesday, thursday, friday = date(2026, 11, 25), date(2026, 11, 26), date(2026, 11, 27)
+    week_after = date(2026, 12, 3)
+    assert [next_thursday(day) for day in (wednesday, thursday, friday)] == [thursday, week_after, week_after]
+
+
 @pytest.fixture
 def planned(app):
     """``planned(language, work_type)`` → id of a V-SHXX work order the vendor accepted, planned 09:30–11:30
-    on 3 December by the dispatcher, on a request whose contact reads ``language``."""
+    on the next Thursday by the dispatcher, on a request whose contact reads ``language``."""
     from app.domain.work_orders import perform_work_order
     from app.extensions import db
     from models.organisations import Contact
@@ -40,7 +58,7 @@ def planned(app):
                               email=f"contact{number}@example.com", preferred_language=language)  # fmt: skip
             session.add(contact)
             session.flush()
-            order = demo.work_order(f"SR-20261123-{number}", vendor="V-SHXX", contact_id=contact.id,
+            order = demo.work_order(f"SR-{TODAY:%Y%m%d}-{number}", vendor="V-SHXX", contact_id=contact.id,
                                     subject="UPS 告警")  # fmt: skip
             order.work_type = work_type
             order.scheduled_start, order.scheduled_end = (
@@ -81,6 +99,7 @@ def _state(app, order_id: int) -> dict:
         ).all()  # fmt: skip
         return {
             "status": order.status,
+            "request": order.request.number,
             "version": order.version,
             "window": (order.scheduled_start, order.scheduled_end),
             "mails": [(m.to_address, m.language, *rendered(m)[:2]) for m in mails],
@@ -107,8 +126,8 @@ def test_the_vendor_sees_the_planned_window_and_confirming_it_tells_the_dispatch
     assert state["notices"][0][2]["who"] == "赵强"
     [(to, language, subject, body)] = state["mails"]
     assert to.startswith("contact") and language == "zh"
-    assert subject.startswith("[SR-20261123-") and "上门时间已确定：UPS 告警" in subject
-    assert "上门时间段：2026年12月3日周四 09:30 – 11:30" in body, body
+    assert subject.startswith(f"[{state['request']}]") and "上门时间已确定：UPS 告警" in subject
+    assert f"上门时间段：{ZH_DAY} 09:30 – 11:30" in body, body
     assert "上门方：" in body and "迅修" in body
 
     # Confirming the same window again mails nobody twice; another window is mailed.
@@ -130,7 +149,7 @@ def test_a_window_the_dispatcher_sets_asks_the_vendor_to_confirm_and_mails_an_en
     assert all("please confirm" in message for _, message, _ in state["notices"])
     [(_, language, subject, body)] = state["mails"]
     assert language == "en" and subject.endswith("Visit scheduled: UPS 告警")
-    assert "Visit window: Thu, Dec 3, 2026 2:30\u202fPM – 3:30\u202fPM" in body, body
+    assert f"Visit window: {EN_DAY} 2:30\u202fPM – 3:30\u202fPM" in body, body
     assert "Who comes: " in body
 
     # vendor1 (who may not be logged in) gets the window by mail, in its language, once per window.
@@ -142,7 +161,7 @@ def test_a_window_the_dispatcher_sets_asks_the_vendor_to_confirm_and_mails_an_en
             select(MailOutbox).where(MailOutbox.kind == "work_order_window", MailOutbox.to_name == "赵强")
         ).all()
         [(subject, body)] = [rendered(mail)[:2] for mail in to_vendor]
-    assert "上门时间段已安排，请确认" in subject and "2026年12月3日周四 14:30 – 15:30" in body, body
+    assert "上门时间段已安排，请确认" in subject and f"{ZH_DAY} 14:30 – 15:30" in body, body
     assert "李晓梅 已安排此工单的上门时间段" in body
 
     # The vendor reads the notice in its language, linking to the work order.
