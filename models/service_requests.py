@@ -98,6 +98,10 @@ class ServiceRequest(TimestampMixin, Model):
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     resolution: Mapped[str | None] = mapped_column(Text)
+    # Figures for the dashboard, stored when they happen: working minutes of the request's calendar from
+    # creation to resolution (time waiting for the customer included), and how often it was reopened.
+    resolution_business_minutes: Mapped[int | None] = mapped_column(Integer)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Auto-close: the clock starts at resolution and restarts on a reply or survey answer.
     auto_close_from: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -97,6 +97,8 @@ LABELS = {
     "resolved_at": _l("Resolved at"),
     "closed_at": _l("Closed at"),
     "resolution": _l("Resolution"),
+    "resolution_business_minutes": _l("Working minutes to resolve"),
+    "reopen_count": _l("Times reopened"),
     "cost": _l("Cost"),
     "satisfaction_rating": _l("Satisfaction"),
     "satisfaction_comment": _l("Customer comment"),

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.domain.auto_close import CalendarPicker
 from app.domain.contracts import contract_status, entitlement_of, usage_by_contract
 from app.domain.errors import PermissionDenied, ValidationError
 from app.domain.notices import notify
@@ -32,6 +33,7 @@ from app.domain.request_flow import (
     TRANSITIONS,
     apply_action,
 )
+from app.domain.sla import resolution_minutes
 from app.domain.sla_tracking import apply_request_sla, recompute_open_work_orders, record_first_response, track_status
 from app.domain.surveys import send_survey
 from models.assets import Asset
@@ -405,11 +407,15 @@ def perform(
             request.resolution = resolution
             request.resolved_at = request.auto_close_from = now
             request.reminded_at = None
+            calendar = CalendarPicker(session, settings, DEFAULT_TIMEZONE).for_request(request)
+            request.resolution_business_minutes = resolution_minutes(calendar, request.created_at, now)
         elif action is RequestAction.CLOSE:
             request.closed_at = now
             request.auto_close_from = None
         elif action is RequestAction.REOPEN:
             request.resolved_at = request.closed_at = request.auto_close_from = request.reminded_at = None
+            request.resolution_business_minutes = None
+            request.reopen_count = (request.reopen_count or 0) + 1
         if reason is not None:
             text = translate(N_("%(action)s: %(reason)s"), action=str(action), reason=reason)
             _note(session, request, NoteKind.INTERNAL, text, actor=actor, now=now, author_label=actor_label)

@@ -109,6 +109,13 @@ def business_seconds_between(
     return (_business_us(cal, lo, hi) - paused) // _US
 
 
+def resolution_minutes(cal: BusinessCalendar, created_at: datetime, resolved_at: datetime) -> int:
+    """Working minutes from a request's creation to its resolution (whole minutes, floored): the
+    dashboard's time to resolve in business hours. Time waiting for the customer counts; the SLA
+    clock, which leaves it out, is ``sla_clock``'s."""
+    return business_seconds_between(cal, created_at, resolved_at) // 60
+
+
 def deadline_after(
     cal: BusinessCalendar, start: datetime, seconds: int, pauses: Iterable[tuple[datetime, datetime]] = ()
 ) -> datetime:
