@@ -9,6 +9,7 @@ A vendor user sees only its vendor-held warehouses and their stock.
 
 from __future__ import annotations
 
+from flask import g
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +21,9 @@ from wtforms.validators import DataRequired, Length
 
 from app.display import blank_if_none, enum_labeller, joined_names, yes_no
 from app.domain.errors import ValidationError
+from app.domain.stock_alerts import below_safety_stock
 from app.domain.stock_scope import follow_warehouse_vendor
+from app.extensions import db
 from app.form_fields import ActiveOrCurrent, LabelledEnumField
 from app.security.roles import STOCK
 from models.enums import WarehouseKind
@@ -33,8 +36,11 @@ BELOW = "below_safety_stock"  # derived: on hand below the part's safety stock
 SAFETY_STOCK = "spare_part.safety_stock"
 
 
-def is_below_safety_stock(level: StockLevel) -> bool:
-    return level.on_hand < level.spare_part.safety_stock
+def below_safety_stock_ids() -> set[int]:
+    """The stock levels below safety stock (the domain's SQL rule), read once per request for every row shown."""
+    if "below_safety_stock_ids" not in g:
+        g.below_safety_stock_ids = set(db.session.scalars(select(StockLevel.id).where(below_safety_stock())))
+    return g.below_safety_stock_ids
 
 
 def below_badge(below) -> Markup:
@@ -158,7 +164,7 @@ class StockInterface(LeanInterface):
 
     def _get_attr_value(self, item, col):
         if col == BELOW and isinstance(item, StockLevel):
-            return is_below_safety_stock(item)
+            return item.id in below_safety_stock_ids()
         return super()._get_attr_value(item, col)
 
 
@@ -180,7 +186,7 @@ class StockLevelView(AppModelView):
 
     def _export_value(self, item, column: str):
         if column == BELOW:
-            return yes_no(is_below_safety_stock(item))
+            return yes_no(item.id in below_safety_stock_ids())
         if column == SAFETY_STOCK:
             return item.spare_part.safety_stock
         return super()._export_value(item, column)
@@ -394,9 +400,7 @@ class StockLevelApi(AppModelApi):
 
 
 def _add_below_flag(row: dict) -> None:
-    part = row.get("spare_part") or {}
-    if "on_hand" in row and "safety_stock" in part:
-        row[BELOW] = row["on_hand"] < part["safety_stock"]
+    row[BELOW] = row["id"] in below_safety_stock_ids()
 
 
 def register(appbuilder) -> None:
