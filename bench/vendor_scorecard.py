@@ -404,7 +404,7 @@ class Cases:
     def __init__(self, app, plan: Plan) -> None:
         from app.extensions import db
         from models.users import UserAccount
-        from reports.vendor_scorecard import period_bounds, utc_bounds
+        from reports.periods import period_bounds, utc_bounds
 
         self.app, self.plan = app, plan
         self.start, self.end = period_bounds("last_90_days", TODAY)

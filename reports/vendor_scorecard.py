@@ -15,28 +15,26 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from time import monotonic
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Float, and_, case, exists, func, not_, or_, select, text
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select, text
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.functions import FunctionElement
 
 from models.enums import ExpenseKind, StockMoveKind, WorkOrderStatus, WorkOrderType, WorkResult
 from models.organisations import Vendor
 from models.service_requests import ServiceRequest
 from models.stock import StockMovement
 from models.work_orders import Expense, WorkOrder
+from reports.periods import add_months, next_month, utc_bounds
+from reports.sql import count_if, seconds_between, within
 
 DONE_STATUSES = (WorkOrderStatus.SUBMITTED, WorkOrderStatus.APPROVED)
 DEFAULT_FIX_WINDOW_DAYS = 30
-PERIODS = ("this_month", "last_month", "last_90_days", "custom")
 REASONS = ("no_check_in", "check_out_before_check_in", "parts_not_issued", "duplicate_claim")
 CENT = Decimal("0.01")
 
@@ -178,86 +176,17 @@ def reason_definitions() -> list[tuple[str, str, str]]:
     return [(reason, str(REASON_LABELS[reason]), text) for reason, text in texts.items()]
 
 
-# --------------------------------------------------------------------------------------------- periods
-
-
-def period_bounds(
-    choice: str, today: date, date_from: date | None = None, date_to: date | None = None
-) -> tuple[date, date]:
-    """[start, end) of a named period; ``custom`` takes inclusive from/to dates. ValueError if they don't fit."""
-    first = today.replace(day=1)
-    if choice == "this_month":
-        return first, _next_month(first)
-    if choice == "last_month":
-        return _add_months(first, -1), first
-    if choice == "last_90_days":
-        return today - timedelta(days=89), today + timedelta(days=1)
-    if choice == "custom":
-        if date_from is None or date_to is None or date_from > date_to:
-            raise ValueError("custom period needs from <= to")
-        return date_from, date_to + timedelta(days=1)
-    raise ValueError(f"unknown period {choice!r}")
-
-
-def utc_bounds(start: date, end: date, timezone: str) -> tuple[datetime, datetime]:
-    """Midnight of ``start`` and ``end`` in the business time zone, as UTC moments."""
-    zone = ZoneInfo(timezone)
-    return (
-        datetime.combine(start, time.min, zone).astimezone(UTC),
-        datetime.combine(end, time.min, zone).astimezone(UTC),
-    )
-
-
-def _add_months(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _next_month(first: date) -> date:
-    return _add_months(first, 1)
-
-
 # --------------------------------------------------------------------------------------------- SQL helpers
 
 
-class epoch_seconds(FunctionElement):  # noqa: N801 - used like a SQL function
-    """Seconds since 1970 of a stored UTC datetime, on SQLite and PostgreSQL alike (for differences)."""
-
-    type = Float()
-    name = "epoch_seconds"
-    inherit_cache = True
-
-
-@compiles(epoch_seconds)
-def _epoch_sqlite(element, compiler, **kw) -> str:
-    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
-
-
-@compiles(epoch_seconds, "postgresql")
-def _epoch_postgresql(element, compiler, **kw) -> str:
-    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
-
-
-def _seconds_between(earlier, later) -> ColumnElement:
-    return epoch_seconds(later) - epoch_seconds(earlier)
-
-
-def _within(column, low: datetime, high: datetime) -> ColumnElement[bool]:
-    return and_(column >= low, column < high)
-
-
 def _completed(low: datetime, high: datetime) -> ColumnElement[bool]:
-    return and_(_within(WorkOrder.submitted_at, low, high), WorkOrder.status.in_(DONE_STATUSES))
+    return and_(within(WorkOrder.submitted_at, low, high), WorkOrder.status.in_(DONE_STATUSES))
 
 
 def _vendor_filter(vendor_id: int | None) -> ColumnElement[bool]:
     if vendor_id is None:
         return WorkOrder.vendor_id.is_not(None)
     return WorkOrder.vendor_id == vendor_id
-
-
-def _count(condition) -> ColumnElement[int]:
-    return func.count(case((condition, 1)))
 
 
 def _seconds(value: Any) -> float | None:
@@ -346,8 +275,8 @@ def _work_order_totals(
 ) -> dict[int, Any]:
     """One GROUP BY vendor_id over the work orders touching the period: counts, sums and averages."""
     completed = _completed(low, high)
-    accepted = _within(WorkOrder.accepted_at, low, high)
-    visited = and_(_within(WorkOrder.checked_in_at, low, high), WorkOrder.scheduled_end.is_not(None))
+    accepted = within(WorkOrder.accepted_at, low, high)
+    visited = and_(within(WorkOrder.checked_in_at, low, high), WorkOrder.scheduled_end.is_not(None))
     on_asset = and_(completed, ServiceRequest.asset_id.is_not(None))
 
     later, later_request = aliased(WorkOrder), aliased(ServiceRequest)
@@ -358,7 +287,7 @@ def _work_order_totals(
             later_request.asset_id == ServiceRequest.asset_id,
             later.id != WorkOrder.id,
             later.created_at >= WorkOrder.submitted_at,
-            _seconds_between(WorkOrder.submitted_at, later.created_at) <= fix_window_days * 86400,
+            seconds_between(WorkOrder.submitted_at, later.created_at) <= fix_window_days * 86400,
         )
     )
     fixed = and_(on_asset, WorkOrder.result == WorkResult.FIXED, not_(follow_up))
@@ -366,20 +295,20 @@ def _work_order_totals(
     stmt = (
         select(
             WorkOrder.vendor_id,
-            _count(_within(WorkOrder.created_at, low, high)).label("received"),
-            _count(completed).label("completed"),
-            func.avg(case((accepted, _seconds_between(WorkOrder.created_at, WorkOrder.accepted_at)))).label(
+            count_if(within(WorkOrder.created_at, low, high)).label("received"),
+            count_if(completed).label("completed"),
+            func.avg(case((accepted, seconds_between(WorkOrder.created_at, WorkOrder.accepted_at)))).label(
                 "acceptance_seconds"
             ),
-            _count(visited).label("visits"),
-            _count(and_(visited, WorkOrder.checked_in_at <= WorkOrder.scheduled_end)).label("on_time"),
-            _count(on_asset).label("on_asset"),
-            _count(fixed).label("fixed"),
-            _count(and_(accepted, WorkOrder.response_due_at.is_not(None))).label("ola_accept_due"),
-            _count(and_(accepted, WorkOrder.accepted_at <= WorkOrder.response_due_at)).label("ola_accept_met"),
-            _count(and_(completed, WorkOrder.resolution_due_at.is_not(None))).label("ola_done_due"),
-            _count(and_(completed, WorkOrder.submitted_at <= WorkOrder.resolution_due_at)).label("ola_done_met"),
-            func.avg(case((completed, _seconds_between(WorkOrder.created_at, WorkOrder.submitted_at)))).label(
+            count_if(visited).label("visits"),
+            count_if(and_(visited, WorkOrder.checked_in_at <= WorkOrder.scheduled_end)).label("on_time"),
+            count_if(on_asset).label("on_asset"),
+            count_if(fixed).label("fixed"),
+            count_if(and_(accepted, WorkOrder.response_due_at.is_not(None))).label("ola_accept_due"),
+            count_if(and_(accepted, WorkOrder.accepted_at <= WorkOrder.response_due_at)).label("ola_accept_met"),
+            count_if(and_(completed, WorkOrder.resolution_due_at.is_not(None))).label("ola_done_due"),
+            count_if(and_(completed, WorkOrder.submitted_at <= WorkOrder.resolution_due_at)).label("ola_done_met"),
+            func.avg(case((completed, seconds_between(WorkOrder.created_at, WorkOrder.submitted_at)))).label(
                 "resolution_seconds"
             ),
             func.avg(case((completed, WorkOrder.cost))).label("cost"),
@@ -388,10 +317,10 @@ def _work_order_totals(
         .where(
             _vendor_filter(vendor_id),
             or_(
-                _within(WorkOrder.created_at, low, high),
-                _within(WorkOrder.accepted_at, low, high),
-                _within(WorkOrder.checked_in_at, low, high),
-                _within(WorkOrder.submitted_at, low, high),
+                within(WorkOrder.created_at, low, high),
+                within(WorkOrder.accepted_at, low, high),
+                within(WorkOrder.checked_in_at, low, high),
+                within(WorkOrder.submitted_at, low, high),
             ),
         )
         .group_by(WorkOrder.vendor_id)
@@ -560,7 +489,7 @@ def suspicious_records(
 def trend_months(today: date, months: int = 12) -> list[date]:
     """The first days of the last ``months`` months, the current one last."""
     first = today.replace(day=1)
-    return [_add_months(first, offset) for offset in range(-months + 1, 1)]
+    return [add_months(first, offset) for offset in range(-months + 1, 1)]
 
 
 def monthly_trend(
@@ -573,15 +502,15 @@ def monthly_trend(
     on SQLite too.
     """
     firsts = trend_months(today, months)
-    bounds = [utc_bounds(first, _next_month(first), timezone) for first in firsts]
+    bounds = [utc_bounds(first, next_month(first), timezone) for first in firsts]
     month_of = case(
-        *[(_within(WorkOrder.submitted_at, low, high), index) for index, (low, high) in enumerate(bounds)],
+        *[(within(WorkOrder.submitted_at, low, high), index) for index, (low, high) in enumerate(bounds)],
         else_=None,
     )
     done = and_(
         _vendor_filter(vendor_id),
         WorkOrder.status.in_(DONE_STATUSES),
-        _within(WorkOrder.submitted_at, bounds[0][0], bounds[-1][1]),
+        within(WorkOrder.submitted_at, bounds[0][0], bounds[-1][1]),
     )
 
     orders = select(

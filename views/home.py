@@ -43,7 +43,8 @@ from models.organisations import Customer, Vendor
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import WorkOrder
-from reports.vendor_scorecard import period_bounds, recent_scorecards
+from reports.periods import period_bounds
+from reports.vendor_scorecard import recent_scorecards
 
 
 def _role_member(role_name: str) -> Callable[[Any], tuple[ColumnElement[bool], dict[str, Any]]]:

@@ -25,15 +25,14 @@ from app.formatting import business_today
 from app.security.permissions import READ
 from app.security.roles import VENDOR_SCORECARD
 from reports.figures import figure_html, ola_trend_figure
+from reports.periods import PERIODS, period_bounds
 from reports.vendor_scorecard import (
     COLUMN_LABELS,
     DEFAULT_FIX_WINDOW_DAYS,
-    PERIODS,
     REASON_LABELS,
     VendorFigures,
     definitions,
     monthly_trend,
-    period_bounds,
     reason_definitions,
     scorecards,
     suspicious_records,

@@ -23,7 +23,8 @@ from models.organisations import Vendor
 from models.service_requests import ServiceRequest
 from models.stock import StockMovement, Warehouse
 from models.work_orders import WorkOrder
-from reports.vendor_scorecard import monthly_trend, period_bounds, scorecards, suspicious_records, trend_months
+from reports.periods import period_bounds
+from reports.vendor_scorecard import monthly_trend, scorecards, suspicious_records, trend_months
 
 ZONE = ZoneInfo("Asia/Shanghai")
 DEMO_VENDORS = ("V-SHXX", "V-BJHT")  # the vendors the demo sends work to, each with its own warehouse

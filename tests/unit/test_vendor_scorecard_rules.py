@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reports.vendor_scorecard import VendorFigures, period_bounds, rank, score_of, trend_months, utc_bounds
+from reports.periods import period_bounds, utc_bounds
+from reports.vendor_scorecard import VendorFigures, rank, score_of, trend_months
 
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 
@@ -127,3 +128,11 @@ def test_ranks_never_rise_as_scores_fall(rows):
         if after.rank == before.rank:
             assert round(after.score, 6) == round(before.score, 6)
     assert all(line.rank is None for line in lines[len(scored) :])
+
+
+def test_the_previous_period_is_the_month_before_or_as_many_days_before():
+    from reports.periods import previous_period
+
+    assert previous_period(date(2026, 3, 1), date(2026, 4, 1)) == (date(2026, 2, 1), date(2026, 3, 1))
+    assert previous_period(date(2026, 1, 1), date(2026, 2, 1)) == (date(2025, 12, 1), date(2026, 1, 1))
+    assert previous_period(date(2025, 12, 16), date(2026, 3, 16)) == (date(2025, 9, 17), date(2025, 12, 16))
