@@ -51,8 +51,16 @@ def update() -> None:
         if po.exists():
             # Keep the header: without it Babel treats the catalog as fuzzy and compile skips it.
             pybabel(
-                "update", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale,
-                "--no-wrap", "--ignore-pot-creation-date", "--no-fuzzy-matching",
+                "update",
+                "-i",
+                str(POT),
+                "-d",
+                str(TRANSLATIONS),
+                "-l",
+                locale,
+                "--no-wrap",
+                "--ignore-pot-creation-date",
+                "--no-fuzzy-matching",
             )
         else:
             pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", locale, "--no-wrap")

@@ -47,12 +47,15 @@ def send_mail(mail_id: int) -> bool:
 @with_app_context
 @logged_job("mail_sweep")
 def sweep_mail() -> int:
-    """Every minute: send (or retry) each PENDING mail whose next attempt is due."""
-    from app.domain.outbox import due_mail_ids
+    """Every minute: send (or retry) each PENDING mail whose next attempt is due; in development, keep it."""
+    from app.domain.outbox import due_mail_ids, hold_mail
     from app.mail import deliver_mail
 
     sent = 0
     with _session() as session:
+        if current_app.config.get("MAIL_DELIVERY") == "outbox":  # development: keep new mail, all at once
+            hold_mail(session, None, utcnow())
+            session.commit()
         for mail_id in due_mail_ids(session, utcnow()):
             sent += deliver_mail(session, mail_id, now=utcnow(), settings=current_app.config)
     return sent

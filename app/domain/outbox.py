@@ -302,16 +302,16 @@ def claim_mail(session: Session, mail_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
-def hold_mail(session: Session, mail_id: int, now: datetime) -> bool:
-    """Keep a due mail in the outbox instead of sending it (development's outbox delivery); False for
-    mail an admin chose to send again, which goes out."""
+def hold_mail(session: Session, mail_id: int | None, now: datetime) -> int:
+    """Keep due mail in the outbox instead of sending it (development's outbox delivery): one mail, or
+    every due one when ``mail_id`` is None. Mail an admin chose to send again is not kept: it goes out."""
     result = session.execute(
         update(MailOutbox)
         .where(_due(mail_id, now), MailOutbox.requeued_at.is_(None))
         .values(status=MailStatus.HELD, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount == 1
+    return result.rowcount
 
 
 def record_sent(mail: MailOutbox, now: datetime) -> None:
