@@ -7,9 +7,10 @@ request would, and a template changed meanwhile reaches mail still queued. The m
 a stable Message-ID and the request thread's References (customers' replies thread), the stored
 files as attachments, and ``Content-Language``. What was rendered is kept on the row.
 
-In development (``MAIL_DELIVERY=outbox``) delivery keeps the mail in the outbox for admins to read
-(worded when they open it); nothing is sent unless an admin sends it again.
-``install_delivery_hook`` hands mail queued in a transaction to the send task once it commits.
+In development (``MAIL_DELIVERY=outbox``) mail is kept in the outbox for admins to read (worded when
+they open it): no task is queued per mail, the minutely sweep keeps what is due, and only what an admin
+sends again goes out. Otherwise ``install_delivery_hook`` hands mail queued in a transaction to the send
+task once it commits.
 """
 
 from __future__ import annotations
@@ -70,8 +71,19 @@ def kind_label(kind: str | None) -> str:
     return str(MAIL_KINDS.get(kind or "", _l("Other mail")))
 
 
+def N_(message: str) -> str:
+    """Marks a msgid for extraction; it is translated where it is shown (the outbox page)."""
+    return message
+
+
 class Undeliverable(Exception):
-    """The mail cannot be put together (a template or a stored attachment is missing)."""
+    """The mail cannot be put together (a template or a stored attachment is missing). ``message`` is a
+    msgid with ``params``; the English text goes into the row's last error, like the mail server's."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message % params)
+        self.message = message
+        self.params = params
 
 
 class RenderedMail(NamedTuple):
@@ -117,9 +129,11 @@ def render_outbox_mail(mail: MailOutbox) -> RenderedMail:
     try:
         return render(mail.kind, delivery_language(mail), context)
     except TemplateNotFound as exc:
-        raise Undeliverable(f"no mail template {exc.name}") from exc
+        raise Undeliverable(N_("There is no mail template “%(name)s”."), name=mail.kind) from exc
     except (TemplateError, LookupError, TypeError, ValueError, AttributeError) as exc:  # a record gone, say
-        raise Undeliverable(f"the mail could not be worded: {type(exc).__name__}: {exc}") from exc
+        raise Undeliverable(
+            N_("The mail could not be worded: %(error)s"), error=f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def store_rendering(session: Session, mail: MailOutbox, rendered: RenderedMail) -> None:
@@ -161,7 +175,7 @@ def build_message(mail: MailOutbox, rendered: RenderedMail, settings: Mapping[st
     for attachment in mail.attachments:
         path = folder / attachment.stored_name
         if Path(attachment.stored_name).name != attachment.stored_name or not path.is_file():
-            raise Undeliverable(f"attachment {attachment.filename} is missing")
+            raise Undeliverable(N_("The attachment %(name)s is missing."), name=attachment.filename)
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(
             path.read_bytes(), maintype=maintype, subtype=subtype or "octet-stream", filename=attachment.filename

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select, update
 
-from app.display import enum_labeller
+from app.display import enum_labeller, translated
 from app.domain.notices import visible_now
 from app.domain.outbox import requeue_mail
 from app.extensions import db
@@ -205,7 +205,7 @@ def mail_preview(pk: int) -> dict:
     try:
         preview["mail"] = render_outbox_mail(mail)
     except Undeliverable as exc:
-        preview["error"] = _("This mail cannot be put together: %(reason)s", reason=str(exc))
+        preview["error"] = _("This mail cannot be put together: %(reason)s", reason=translated(exc.message, exc.params))
     return preview
 
 

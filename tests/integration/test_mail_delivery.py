@@ -273,7 +273,7 @@ def test_a_missing_attachment_sends_nothing_and_says_why(app, ctx, smtp):
     session.commit()
     session.refresh(mail)
     assert smtp.messages == [] and mail.status is MailStatus.PENDING and mail.attempts == 1
-    assert "report.pdf is missing" in mail.last_error
+    assert "The attachment report.pdf is missing." in mail.last_error
 
 
 def test_a_mail_rendered_before_intent_existed_is_sent_as_stored(ctx, smtp):
@@ -298,4 +298,4 @@ def test_a_mail_whose_template_is_gone_fails_with_the_reason_and_sends_nothing(c
     mail = queue_mail(session, request.contact, "no_such_template", request=request)
     session.commit()
     session.refresh(mail)
-    assert smtp.messages == [] and "no mail template" in mail.last_error
+    assert smtp.messages == [] and "There is no mail template “no_such_template”." in mail.last_error

@@ -153,6 +153,8 @@ def test_a_mail_that_cannot_be_worded_says_why_on_its_page(app, outbox, login_as
     page = login_as("admin").get(f"/mail-outbox/show/{outbox['failed']}?_l_=en")
     assert page.status_code == 200
     assert "This mail cannot be put together" in page.text and "Other mail" in page.text
+    chinese = login_as("admin").get(f"/mail-outbox/show/{outbox['failed']}?_l_=zh").text
+    assert "无法生成这封邮件：没有邮件模板“retired_template”。" in chinese
 
 
 def test_the_outbox_list_costs_the_same_statements_for_2_and_40_mails(app, outbox, login_as):
