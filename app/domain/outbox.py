@@ -162,6 +162,7 @@ def queue_mail(
         language=recipient_language(recipient),
         kind=kind,
         params=encode_params(params),
+        message_id=new_message_id(),
         status=MailStatus.PENDING,
         attempts=0,
         dedupe_key=dedupe_key,
@@ -178,7 +179,6 @@ def queue_mail(
             for file in attachments
         ],
     )
-    mail.message_id = new_message_id()
     try:
         with session.begin_nested():
             session.add(mail)
