@@ -53,6 +53,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         job_log,
         notifications,
         reference,
+        request_queues,
         scorecards,
         service_catalog,
         service_requests,
@@ -68,6 +69,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
 
     modules = (customers, support, vendors, directory, stock, reference, assets)
     desk = (
+        request_queues,
         service_requests,
         intake,
         work_orders,

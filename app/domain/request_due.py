@@ -1,7 +1,7 @@
 """Requests past or near their SLA due times, as SQL conditions: the SLA named lists of the desk.
 
 The request-side twin of ``work_order_due``: what "breached", "due within the hour" and "clock paused"
-mean is written once here, and the lists (views/service_requests.py) only filter by it.
+mean is written once here, and the lists (views/request_queues.py) only filter by it.
 """
 
 from __future__ import annotations
