@@ -63,6 +63,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         support,
         surveys,
         vendors,
+        work_order_lists,
         work_orders,
     )
     from views.health import bp as health_bp
@@ -73,6 +74,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         service_requests,
         intake,
         work_orders,
+        work_order_lists,
         stock_ledger,
         attachments,
         notifications,
