@@ -154,12 +154,18 @@ def assignee_text(item: ServiceRequest) -> str:
 
 
 class RequestInterface(LabelledInterface):
-    """Adds the derived "assignee_name" column (engineer, group or vendor) to lists and exports."""
+    """Adds the derived "assignee_name" column (engineer, group or vendor) to lists and exports, and sorts
+    the "customer" column by the customer's code (FAB cannot order by a relation itself)."""
 
     def _get_attr_value(self, item, col):
         if col == "assignee_name" and isinstance(item, ServiceRequest):
             return assignee_text(item)
         return super()._get_attr_value(item, col)
+
+    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+        if order_column == "customer":
+            order_column = "customer.code"
+        return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
