@@ -60,6 +60,19 @@ class DueTodayRequestsView(NamedListView):
         return cls.rule(utcnow(), current_app.config["BUSINESS_TIMEZONE"])
 
 
+class OpenRequestsView(NamedListView):
+    """Every open request; the dispatcher's backlog of a support group opens it filtered by that group."""
+
+    route_base = "/requests/open"
+    rule = staticmethod(request_queues.open_requests)
+    title = _l("Open requests")
+    base_order = ("resolution_due_at", "asc")
+
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule()
+
+
 class SLAListView(NamedListView):
     """A request queue by SLA due times (``app.domain.request_due``); its rules take the time."""
 
@@ -80,6 +93,21 @@ class DueSoonRequestsView(SLAListView):
     rule = staticmethod(request_due.due_soon)
     title = _l("Due within 1 hour")
     base_order = ("resolution_due_at", "asc")
+
+
+def _with_response_due(columns: list[str]) -> list[str]:
+    return [("response_due_at" if column == "resolution_due_at" else column) for column in columns]
+
+
+class ResponseDueSoonView(SLAListView):
+    """Requests to pick up: the response due time replaces the resolution's in the columns."""
+
+    route_base = "/requests/response-due-within-an-hour"
+    rule = staticmethod(request_due.response_due_soon)
+    title = _l("Response due within 1 hour")
+    list_columns = _with_response_due(ServiceRequestView.list_columns)
+    order_columns = _with_response_due(ServiceRequestView.order_columns)
+    base_order = ("response_due_at", "asc")
 
 
 class PausedRequestsView(SLAListView):
@@ -107,8 +135,11 @@ NAMED_LISTS = (
 
 
 def register(appbuilder) -> None:
-    """The queues' menu entries, before "All requests" (views/service_requests.py registers it next)."""
+    """The queues' menu entries, before "All requests" (views/service_requests.py registers it next); the
+    workspace cards open the others."""
     from views import SERVICE_DESK, add_to_menu
 
     for view, name, label, icon in NAMED_LISTS:
         add_to_menu(appbuilder, view, name, label, icon, SERVICE_DESK)
+    for view in (OpenRequestsView, ResponseDueSoonView):
+        appbuilder.add_view_no_menu(view)

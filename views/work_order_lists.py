@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g
+from flask import current_app, g
 from flask_babel import lazy_gettext as _l
 
 from app.domain import work_order_queues
@@ -43,6 +43,28 @@ class MyWorkOrderView(WorkOrderList):
         return cls.rule(g.user)
 
 
+class AwaitingReviewView(WorkOrderList):
+    route_base = "/workorders/awaiting-review"
+    rule = staticmethod(work_order_queues.awaiting_review)
+    title = _l("Work orders waiting for review")
+    base_order = ("submitted_at", "asc")
+
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule()
+
+
+class VisitsTodayView(WorkOrderList):
+    route_base = "/workorders/visits-today"
+    rule = staticmethod(work_order_queues.visits_today)
+    title = _l("Today's visits")
+    base_order = ("scheduled_start", "asc")
+
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule(utcnow(), current_app.config["BUSINESS_TIMEZONE"])
+
+
 class AcceptDueSoonView(WorkOrderList):
     route_base = "/workorders/accept-due-soon"
     rule = staticmethod(accept_due_soon)
@@ -68,5 +90,5 @@ def register(appbuilder) -> None:
     from views import SERVICE_DESK, add_to_menu
 
     add_to_menu(appbuilder, MyWorkOrderView, "My work orders", _l("My work orders"), "fa-user-circle", SERVICE_DESK)
-    for view in (AcceptDueSoonView, CompleteDueSoonView, OlaBreachedView):  # opened from the vendor dashboard
+    for view in (AwaitingReviewView, VisitsTodayView, AcceptDueSoonView, CompleteDueSoonView, OlaBreachedView):
         appbuilder.add_view_no_menu(view)

@@ -1,4 +1,4 @@
-"""Work-order lists as SQL conditions: whose work orders they are.
+"""Work-order lists as SQL conditions: whose work orders they are, what waits for review, the day's visits.
 
 The named work-order lists (views/work_order_lists.py) and the workspace cards that open them filter by
 the conditions written here, so a card's number is always the length of its list. Rules by OLA due
@@ -7,13 +7,17 @@ time are ``work_order_due``'s.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import ColumnElement, and_, or_
 
+from app.domain.business_dates import day_bounds
 from models.enums import WorkOrderStatus
 from models.users import UserAccount
 from models.work_orders import WorkOrder
 
 FINISHED = (WorkOrderStatus.APPROVED, WorkOrderStatus.CANCELLED)
+NO_VISIT = (WorkOrderStatus.DECLINED, WorkOrderStatus.CANCELLED)  # a window may stay on them; nobody goes
 
 
 def assigned_to(user: UserAccount) -> ColumnElement[bool]:
@@ -27,3 +31,14 @@ def mine(user: UserAccount) -> ColumnElement[bool]:
     if getattr(user, "vendor_id", None):
         own = or_(own, WorkOrder.vendor_id == user.vendor_id)
     return and_(own, WorkOrder.status.notin_(FINISHED))
+
+
+def awaiting_review() -> ColumnElement[bool]:
+    """Submitted by their worker, waiting for a dispatcher or manager to approve them or send them back."""
+    return WorkOrder.status == WorkOrderStatus.SUBMITTED
+
+
+def visits_today(now: datetime, timezone: str) -> ColumnElement[bool]:
+    """Visit windows starting on the business day of ``now``, on work orders neither declined nor cancelled."""
+    start, end = day_bounds(now, timezone)
+    return and_(WorkOrder.scheduled_start >= start, WorkOrder.scheduled_start < end, WorkOrder.status.notin_(NO_VISIT))

@@ -88,7 +88,7 @@ def test_english_preference_wins_over_a_chinese_browser(page):
     expect_language(page, "en")
 
 
-@pytest.mark.parametrize("username", ["admin", "vendor1"])  # everything / scoped to one vendor
+@pytest.mark.parametrize("username", ["admin", "dispatcher", "vendor1"])  # everything / the desk / one vendor
 def test_landing_card_opens_the_list_it_counts_with_the_same_number(page, live_server, username):
     log_in(page, username)
     for index in range(page.locator("a.sd-card").count()):

@@ -1,0 +1,84 @@
+"""A day at the desk for the workspace tests: requests and work orders that each card of a role counts.
+
+Every time is taken from now (the visit "today" from the business day now falls on), so the story holds
+on any day the suite runs. Requests go through the domain (numbered, SLA applied, assigned); the due
+times a card reads are then set as the story needs them, as a clock running late would leave them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from tests.helpers import DemoRows
+
+TIMEZONE = "Asia/Shanghai"  # tests/settings.py
+
+
+@dataclass(frozen=True)
+class Story:
+    """Ids of the rows each card should count (request ids, work-order ids)."""
+
+    unassigned: int  # new, nobody has it; its response due in half an hour
+    late: int  # engineer1's, resolution overdue
+    waiting: int  # engineer1's, waiting for the customer
+    in_group: int  # assigned to the first-line group
+    submitted: int  # work order of V-SHXX, submitted for review
+    visit_today: int  # engineer1's work order, visit window in the middle of today
+    visit_tomorrow: int  # engineer1's work order, visit window tomorrow
+
+
+def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
+    """The rows, committed; ``session`` is an app context's ``db.session``. Another ``series`` tells the
+    numbers of a second story apart."""
+    from app.domain.business_dates import day_bounds
+    from app.domain.service_requests import RequestDraft, assign, create_request
+    from models.enums import RequestStatus, WorkOrderStatus
+    from models.organisations import Customer
+    from models.service_requests import ServiceRequest
+    from models.support import SupportGroup
+    from models.work_orders import WorkOrder
+
+    now = now or datetime.now(UTC)
+    demo = DemoRows(session, now)
+    dispatcher, engineer = demo.user("dispatcher"), demo.user("engineer1")
+    customer = session.scalars(select(Customer).where(Customer.code == "C-HZXH")).one()
+
+    def request(subject: str, **assignee) -> ServiceRequest:
+        draft = RequestDraft(customer_id=customer.id, subject=subject, contact_id=customer.contacts[0].id)
+        item = create_request(session, draft, actor=dispatcher, now=now, timezone=TIMEZONE)
+        if assignee:
+            assign(session, item, actor=dispatcher, roles={"Dispatcher"}, now=now, **assignee)
+        return item
+
+    def times(model, row_id: int, **values) -> None:
+        session.execute(model.__table__.update().where(model.id == row_id).values(**values))
+
+    unassigned = request("门禁系统无法刷卡")
+    late = request("服务器硬盘告警", user=engineer)
+    waiting = request("邮箱无法登录", user=engineer)
+    first_line = session.scalars(select(SupportGroup).order_by(SupportGroup.tier, SupportGroup.name)).first()
+    in_group = request("会议室投影仪无信号", group=first_line)
+    session.flush()
+    hour = timedelta(hours=1)
+    times(ServiceRequest, unassigned.id, response_due_at=now + hour / 2, resolution_due_at=now + 8 * hour)
+    times(ServiceRequest, late.id, first_response_at=now - 5 * hour, resolution_due_at=now - hour)
+    times(ServiceRequest, waiting.id, status=RequestStatus.PENDING_CUSTOMER.name, sla_paused_since=now - hour,
+          first_response_at=now - 2 * hour, resolution_due_at=now + 4 * hour)  # fmt: skip
+    times(ServiceRequest, in_group.id, response_due_at=now + 3 * hour, resolution_due_at=now + 9 * hour)
+
+    submitted = demo.work_order(f"SR-WS{series}-0001", vendor="V-SHXX")
+    visit_today = demo.work_order(f"SR-WS{series}-0002", engineer="engineer1")
+    visit_tomorrow = demo.work_order(f"SR-WS{series}-0003", engineer="engineer1")
+    session.flush()
+    start, end = day_bounds(now, TIMEZONE)
+    midday = start + (end - start) / 2
+    times(WorkOrder, submitted.id, status=WorkOrderStatus.SUBMITTED.name, submitted_at=now - hour)
+    times(WorkOrder, visit_today.id, status=WorkOrderStatus.SCHEDULED.name, scheduled_start=midday,
+          scheduled_end=midday + hour)  # fmt: skip
+    times(WorkOrder, visit_tomorrow.id, status=WorkOrderStatus.SCHEDULED.name, scheduled_start=midday + 24 * hour,
+          scheduled_end=midday + 25 * hour)  # fmt: skip
+    session.commit()
+    return Story(unassigned.id, late.id, waiting.id, in_group.id, submitted.id, visit_today.id, visit_tomorrow.id)
