@@ -35,6 +35,18 @@ class MyOpenRequestsView(NamedListView):
     route_base = "/requests/mine"
     rule = staticmethod(request_queues.mine)
     title = _l("My open requests")
+    base_order = ("resolution_due_at", "asc")
+
+
+class MyBreachedRequestsView(NamedListView):
+    route_base = "/requests/mine/sla-breached"
+    rule = staticmethod(request_queues.my_breached)
+    title = _l("My requests past their SLA")
+    base_order = ("resolution_due_at", "asc")
+
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule(g.user, utcnow())
 
 
 class GroupQueueView(NamedListView):
@@ -141,5 +153,5 @@ def register(appbuilder) -> None:
 
     for view, name, label, icon in NAMED_LISTS:
         add_to_menu(appbuilder, view, name, label, icon, SERVICE_DESK)
-    for view in (OpenRequestsView, ResponseDueSoonView):
+    for view in (MyBreachedRequestsView, OpenRequestsView, ResponseDueSoonView):
         appbuilder.add_view_no_menu(view)

@@ -31,16 +31,41 @@ class WorkOrderList(NamedList, WorkOrderView):
 
 
 class MyWorkOrderView(WorkOrderList):
-    """The open work orders of the engineer, or of the vendor user's company."""
+    """The open work orders of the engineer, or of the vendor user's company; the soonest complete-by first
+    (those without an OLA after them, by visit window)."""
 
     route_base = "/my-workorders"
     rule = staticmethod(work_order_queues.mine)
     title = _l("My work orders")
-    base_order = ("scheduled_start", "asc")
+    list_columns = [*WorkOrderView.list_columns, "resolution_due_at"]
+    order_columns = [*WorkOrderView.order_columns, "resolution_due_at"]
+    base_order = ("resolution_due_at", "asc")
 
     @classmethod
     def clause(cls) -> Any:
         return cls.rule(g.user)
+
+
+class MyVisitsTodayView(WorkOrderList):
+    route_base = "/my-workorders/visits-today"
+    rule = staticmethod(work_order_queues.my_visits_today)
+    title = _l("My visits today")
+    base_order = ("scheduled_start", "asc")
+
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule(g.user, utcnow(), current_app.config["BUSINESS_TIMEZONE"])
+
+
+class MyBreachedWorkOrdersView(WorkOrderList):
+    route_base = "/my-workorders/ola-breached"
+    rule = staticmethod(work_order_queues.my_breached)
+    title = _l("My work orders past their OLA")
+    base_order = ("resolution_due_at", "asc")
+
+    @classmethod
+    def clause(cls) -> Any:
+        return cls.rule(g.user, utcnow())
 
 
 class AwaitingReviewView(WorkOrderList):
@@ -90,5 +115,13 @@ def register(appbuilder) -> None:
     from views import SERVICE_DESK, add_to_menu
 
     add_to_menu(appbuilder, MyWorkOrderView, "My work orders", _l("My work orders"), "fa-user-circle", SERVICE_DESK)
-    for view in (AwaitingReviewView, VisitsTodayView, AcceptDueSoonView, CompleteDueSoonView, OlaBreachedView):
+    for view in (
+        MyVisitsTodayView,
+        MyBreachedWorkOrdersView,
+        AwaitingReviewView,
+        VisitsTodayView,
+        AcceptDueSoonView,
+        CompleteDueSoonView,
+        OlaBreachedView,
+    ):
         appbuilder.add_view_no_menu(view)

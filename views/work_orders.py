@@ -296,12 +296,25 @@ def work_orders_panel(service_request: ServiceRequest) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 
 
+DUE_COLUMNS = ("response_due_at", "resolution_due_at")
+
+
 class WorkOrderInterface(LeanInterface):
-    """Rows with what the list shows (the request and its customer), choices without eager chains."""
+    """Rows with what the list shows (the request and its customer), choices without eager chains.
+
+    Sorted by an OLA due time, work orders without one (no OLA) come last on either backend, then by
+    visit window."""
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
         return query.options(joinedload(WorkOrder.request).joinedload(ServiceRequest.customer))
+
+    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+        if order_column not in DUE_COLUMNS:
+            return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
+        due = getattr(WorkOrder, order_column)
+        due = due.desc() if order_direction == "desc" else due.asc()
+        return query.order_by(due.nulls_last(), WorkOrder.scheduled_start.asc().nulls_last(), WorkOrder.id)
 
 
 WORK_METHODS = ("create_for", "perform", "add_time", "add_expense", "signoff")

@@ -24,19 +24,25 @@ from models.organisations import Customer, Vendor
 from models.service_requests import ServiceRequest
 from models.support import SupportGroup
 from models.users import UserAccount
-from models.work_orders import WorkOrder
+from models.work_orders import TimeEntry, WorkOrder
 from views.cards import CountCard, ShownCard, active, listed, role_member, shown, work_order_statuses
 from views.request_queues import (
     BreachedRequestsView,
+    MyBreachedRequestsView,
+    MyOpenRequestsView,
     OpenRequestsView,
     PendingCustomerRequestsView,
     ResponseDueSoonView,
     UnassignedRequestsView,
 )
+from views.time_entries import MyTimeThisWeekView
 from views.work_order_lists import (
     AcceptDueSoonView,
     AwaitingReviewView,
     CompleteDueSoonView,
+    MyBreachedWorkOrdersView,
+    MyVisitsTodayView,
+    MyWorkOrderView,
     OlaBreachedView,
     VisitsTodayView,
 )
@@ -137,11 +143,45 @@ DISPATCHER_CARDS = (
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# The engineer's own work
+# ---------------------------------------------------------------------------------------------
+
+ENGINEER_CARDS = (
+    listed(
+        MyOpenRequestsView,
+        _l("My open requests"),
+        note=_l("Assigned to me and not resolved yet; the earliest resolution due first."),
+    ),
+    listed(
+        MyWorkOrderView,
+        _l("My open work orders"),
+        note=_l("Assigned to me, not yet approved or cancelled; the earliest complete-by first."),
+    ),
+    listed(MyVisitsTodayView, _l("My visits today")),
+    listed(
+        MyBreachedRequestsView,
+        _l("My requests past their SLA"),
+        note=_l("My open requests answered late, or past their response or resolution due time."),
+    ),
+    listed(
+        MyBreachedWorkOrdersView,
+        _l("My work orders past their OLA"),
+        note=_l("Past their accept-by or complete-by time, or accepted or submitted after it in the last 30 days."),
+    ),
+    listed(
+        MyTimeThisWeekView,
+        _l("My time this week (hours)"),
+        note=_l("The time entries I recorded that start this week, Monday to Sunday."),
+        minutes=TimeEntry.minutes,
+    ),
+)
+
 ROLE_CARDS: dict[str, tuple[CountCard, ...]] = {
     ADMIN: (ACCOUNTS, DISABLED_ACCOUNTS, ACTIVE_CUSTOMERS, ACTIVE_VENDORS),
     "Manager": (ACTIVE_CUSTOMERS, ACTIVE_VENDORS, ENGINEERS, DISPATCHERS),
     "Dispatcher": DISPATCHER_CARDS,
-    "Engineer": (ACTIVE_CUSTOMERS, ACTIVE_VENDORS, ENGINEERS),
+    "Engineer": ENGINEER_CARDS,
     "Vendor": (*VENDOR_WORK_CARDS, MY_VENDOR, COLLEAGUES, DISABLED_COLLEAGUES),
     "Customer": (MY_CUSTOMER, COLLEAGUES, DISABLED_COLLEAGUES),
 }

@@ -2,7 +2,7 @@
 
 The named work-order lists (views/work_order_lists.py) and the workspace cards that open them filter by
 the conditions written here, so a card's number is always the length of its list. Rules by OLA due
-time are ``work_order_due``'s.
+time are ``work_order_due``'s; "my breached work orders" combines the two.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_
 
 from app.domain.business_dates import day_bounds
+from app.domain.work_order_due import ola_breached
 from models.enums import WorkOrderStatus
 from models.users import UserAccount
 from models.work_orders import WorkOrder
@@ -42,3 +43,13 @@ def visits_today(now: datetime, timezone: str) -> ColumnElement[bool]:
     """Visit windows starting on the business day of ``now``, on work orders neither declined nor cancelled."""
     start, end = day_bounds(now, timezone)
     return and_(WorkOrder.scheduled_start >= start, WorkOrder.scheduled_start < end, WorkOrder.status.notin_(NO_VISIT))
+
+
+def my_visits_today(user: UserAccount, now: datetime, timezone: str) -> ColumnElement[bool]:
+    return and_(assigned_to(user), visits_today(now, timezone))
+
+
+def my_breached(user: UserAccount, now: datetime) -> ColumnElement[bool]:
+    """The user's work orders past their OLA (``work_order_due.ola_breached``: running late, or stopped late
+    in the last 30 days)."""
+    return and_(assigned_to(user), ola_breached(now))

@@ -57,7 +57,7 @@ def test_demo_account_logs_in_to_its_cards_and_name_then_logs_out(page, live_ser
     expect(page.locator(".navbar-right")).to_contain_text(full_name)
     counts = page.locator("a.sd-card .sd-count").all_inner_texts()
     assert len(counts) >= 3, f"{account.role} sees only {len(counts)} cards"
-    assert all(re.fullmatch(r"[\d,]+", count) for count in counts), counts
+    assert all(re.fullmatch(r"[\d,]+(\.\d)?", count) for count in counts), counts  # hours have a decimal
 
     with page.expect_navigation():
         open_user_menu(page).click()

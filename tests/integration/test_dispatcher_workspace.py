@@ -25,14 +25,6 @@ UNASSIGNED, RESPONSE_DUE, BREACHED, WAITING, REVIEW, VISITS = (
 )
 
 
-@pytest.fixture
-def story(app):
-    from app.extensions import db
-
-    with app.app_context():
-        return build_story(db.session)
-
-
 def numbers(app, model, *ids: int) -> list[str]:
     from app.extensions import db
 
@@ -54,20 +46,22 @@ def local_field(moment: datetime) -> str:
     return moment.astimezone(ZoneInfo(TIMEZONE)).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_the_dispatcher_lands_on_the_desks_work_not_on_catalog_counts(login_as, story):
+def test_the_dispatcher_lands_on_the_desks_work_not_on_catalog_counts(login_as, desk_story):
     shown = cards(login_as("dispatcher"))
     assert list(shown) == [UNASSIGNED, RESPONSE_DUE, BREACHED, WAITING, REVIEW, VISITS]
     assert all(count >= 1 for count, _ in shown.values()), shown
 
 
-def test_each_card_lists_the_storys_rows_it_is_about_and_not_the_others(app, login_as, story):
+def test_each_card_lists_the_storys_rows_it_is_about_and_not_the_others(app, login_as, desk_story):
     from models.service_requests import ServiceRequest
     from models.work_orders import WorkOrder
 
     unassigned, late, waiting, in_group = numbers(
-        app, ServiceRequest, story.unassigned, story.late, story.waiting, story.in_group
+        app, ServiceRequest, desk_story.unassigned, desk_story.late, desk_story.waiting, desk_story.in_group
     )
-    submitted, today, tomorrow = numbers(app, WorkOrder, story.submitted, story.visit_today, story.visit_tomorrow)
+    submitted, today, tomorrow = numbers(
+        app, WorkOrder, desk_story.submitted, desk_story.visit_today, desk_story.visit_tomorrow
+    )
     client = login_as("dispatcher")
     shown = cards(client)
     expected = {
@@ -83,13 +77,13 @@ def test_each_card_lists_the_storys_rows_it_is_about_and_not_the_others(app, log
         assert included <= rows and not excluded & rows, label
 
 
-def test_the_cards_say_how_they_are_counted(login_as, story):
+def test_the_cards_say_how_they_are_counted(login_as, desk_story):
     page = login_as("dispatcher").get("/?_l_=en").text
     assert "Open requests with no engineer, support group or vendor yet." in page
     assert "Work orders whose visit window starts today, unless declined or cancelled." in page
 
 
-def test_assigning_a_request_to_a_group_moves_it_from_unassigned_to_that_groups_backlog(app, login_as, story):
+def test_assigning_a_request_to_a_group_moves_it_from_unassigned_to_that_groups_backlog(app, login_as, desk_story):
     from app.extensions import db
     from models.support import SupportGroup
 
@@ -98,19 +92,19 @@ def test_assigning_a_request_to_a_group_moves_it_from_unassigned_to_that_groups_
         group_id, name = group.id, group.name
     client = login_as("dispatcher")
     unassigned, in_group = cards(client)[UNASSIGNED][0], backlog(client)[name][0]
-    post(client, f"/requests/assign/{story.unassigned}", group_id=str(group_id))
+    post(client, f"/requests/assign/{desk_story.unassigned}", group_id=str(group_id))
     assert cards(client)[UNASSIGNED][0] == unassigned - 1
     assert backlog(client)[name][0] == in_group + 1
 
 
-def test_approving_a_submitted_work_order_takes_it_off_the_review_card(login_as, story):
+def test_approving_a_submitted_work_order_takes_it_off_the_review_card(login_as, desk_story):
     client = login_as("dispatcher")
     before = cards(client)[REVIEW][0]
-    post(client, f"/workorders/perform/{story.submitted}/approve")
+    post(client, f"/workorders/perform/{desk_story.submitted}/approve")
     assert cards(client)[REVIEW][0] == before - 1
 
 
-def test_moving_a_visit_to_today_adds_it_to_todays_visits(login_as, story):
+def test_moving_a_visit_to_today_adds_it_to_todays_visits(login_as, desk_story):
     from app.domain.business_dates import day_bounds
 
     client = login_as("dispatcher")
@@ -118,14 +112,14 @@ def test_moving_a_visit_to_today_adds_it_to_todays_visits(login_as, story):
     start, end = day_bounds(datetime.now(UTC), TIMEZONE)
     post(
         client,
-        f"/workorders/perform/{story.visit_tomorrow}/schedule",
+        f"/workorders/perform/{desk_story.visit_tomorrow}/schedule",
         scheduled_start=local_field(start),
         scheduled_end=local_field(end),
     )
     assert cards(client)[VISITS][0] == before + 1
 
 
-def test_the_backlog_shows_every_active_group_each_opening_exactly_its_open_requests(app, login_as, story):
+def test_the_backlog_shows_every_active_group_each_opening_exactly_its_open_requests(app, login_as, desk_story):
     from app.extensions import db
     from models.service_requests import ServiceRequest
     from models.support import SupportGroup
@@ -135,7 +129,7 @@ def test_the_backlog_shows_every_active_group_each_opening_exactly_its_open_requ
         groups[-1].active = False
         db.session.commit()
         active_names = [group.name for group in groups[:-1]]
-    (in_group,) = numbers(app, ServiceRequest, story.in_group)
+    (in_group,) = numbers(app, ServiceRequest, desk_story.in_group)
     client = login_as("dispatcher")
     lines = backlog(client)
     assert list(lines) == active_names
@@ -145,11 +139,11 @@ def test_the_backlog_shows_every_active_group_each_opening_exactly_its_open_requ
 
 
 @pytest.mark.parametrize("username", ["engineer1", "manager", "admin", "vendor1"])
-def test_only_dispatchers_get_the_backlog(login_as, story, username):
+def test_only_dispatchers_get_the_backlog(login_as, desk_story, username):
     assert 'id="group-backlog"' not in login_as(username).get("/").text
 
 
-def test_the_chinese_workspace_and_its_lists_show_no_translatable_english(app, login_as, story):
+def test_the_chinese_workspace_and_its_lists_show_no_translatable_english(app, login_as, desk_story):
     translated = catalog_translations()
     client = login_as("dispatcher")
     pages = ["/", *(href for _count, href in cards(client).values()), *(href for _, href in backlog(client).values())]
@@ -161,7 +155,7 @@ def test_the_chinese_workspace_and_its_lists_show_no_translatable_english(app, l
         assert words in home, words
 
 
-def test_the_workspace_costs_the_same_statements_with_more_work(app, login_as, story):
+def test_the_workspace_costs_the_same_statements_with_more_work(app, login_as, desk_story):
     from app.extensions import db
 
     client = login_as("dispatcher")

@@ -28,12 +28,15 @@ class Story:
     submitted: int  # work order of V-SHXX, submitted for review
     visit_today: int  # engineer1's work order, visit window in the middle of today
     visit_tomorrow: int  # engineer1's work order, visit window tomorrow
+    late_work_order: int  # engineer1's work order, accepted, its OLA completion overdue
+    time_this_week: int  # engineer1's 90 minutes on Monday of this week
+    time_last_week: int  # engineer1's 60 minutes on Sunday of last week
 
 
 def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
     """The rows, committed; ``session`` is an app context's ``db.session``. Another ``series`` tells the
     numbers of a second story apart."""
-    from app.domain.business_dates import day_bounds
+    from app.domain.business_dates import day_bounds, week_bounds
     from app.domain.service_requests import RequestDraft, assign, create_request
     from models.enums import RequestStatus, WorkOrderStatus
     from models.organisations import Customer
@@ -72,6 +75,7 @@ def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
     submitted = demo.work_order(f"SR-WS{series}-0001", vendor="V-SHXX")
     visit_today = demo.work_order(f"SR-WS{series}-0002", engineer="engineer1")
     visit_tomorrow = demo.work_order(f"SR-WS{series}-0003", engineer="engineer1")
+    late_work_order = demo.work_order(f"SR-WS{series}-0004", engineer="engineer1")
     session.flush()
     start, end = day_bounds(now, TIMEZONE)
     midday = start + (end - start) / 2
@@ -80,5 +84,23 @@ def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
           scheduled_end=midday + hour)  # fmt: skip
     times(WorkOrder, visit_tomorrow.id, status=WorkOrderStatus.SCHEDULED.name, scheduled_start=midday + 24 * hour,
           scheduled_end=midday + 25 * hour)  # fmt: skip
+    times(WorkOrder, late_work_order.id, status=WorkOrderStatus.ACCEPTED.name, accepted_at=now - 6 * hour,
+          response_due_at=now - 5 * hour, resolution_due_at=now - hour)  # fmt: skip
+
+    monday, _next_monday = week_bounds(now, TIMEZONE)
+    this_week = time_entry(session, visit_today, engineer, monday + 9 * hour, minutes=90)
+    last_week = time_entry(session, visit_today, engineer, monday - 15 * hour, minutes=60)
     session.commit()
-    return Story(unassigned.id, late.id, waiting.id, in_group.id, submitted.id, visit_today.id, visit_tomorrow.id)
+    return Story(unassigned.id, late.id, waiting.id, in_group.id, submitted.id, visit_today.id, visit_tomorrow.id,
+                 late_work_order.id, this_week.id, last_week.id)  # fmt: skip
+
+
+def time_entry(session, work_order, user, started_at: datetime, *, minutes: int):
+    from models.work_orders import TimeEntry
+
+    entry = TimeEntry(work_order_id=work_order.id, customer_id=work_order.customer_id, user_id=user.id,
+                      started_at=started_at, ended_at=started_at + timedelta(minutes=minutes), minutes=minutes,
+                      description="现场处理")  # fmt: skip
+    session.add(entry)
+    session.flush()
+    return entry
