@@ -452,11 +452,11 @@ class Cases:
         return Counter(record.reason for record in records)
 
     def cards(self):
-        """The vendor's four work-order cards, counted as ``views.home.cards_for`` counts them."""
+        """The vendor's four work-order cards, counted as ``views.cards.shown`` counts them."""
         from app.extensions import db
         from app.security.scoping import Scope, scope_clause
         from models.work_orders import WorkOrder
-        from views.home import VENDOR_WORK_CARDS
+        from views.workspaces import VENDOR_WORK_CARDS
 
         scope = Scope("vendor", self.vendor_id)
         counts = []

@@ -110,6 +110,16 @@ def smtp(app, monkeypatch):
 
 
 @pytest.fixture
+def desk_story(app):
+    """The workspace tests' day at the desk (tests/integration/workspace_story.py), committed."""
+    from app.extensions import db
+    from tests.integration.workspace_story import build_story
+
+    with app.app_context():
+        return build_story(db.session)
+
+
+@pytest.fixture
 def login_as(app):
     """``login_as("vendor1")`` → a test client whose session is that user's."""
 

@@ -53,6 +53,7 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         job_log,
         notifications,
         reference,
+        request_queues,
         scorecards,
         service_catalog,
         service_requests,
@@ -61,16 +62,21 @@ def register(app: Flask, appbuilder: AppBuilder) -> None:
         stock_ledger,
         support,
         surveys,
+        time_entries,
         vendors,
+        work_order_lists,
         work_orders,
     )
     from views.health import bp as health_bp
 
     modules = (customers, support, vendors, directory, stock, reference, assets)
     desk = (
+        request_queues,
         service_requests,
         intake,
         work_orders,
+        work_order_lists,
+        time_entries,
         stock_ledger,
         attachments,
         notifications,

@@ -20,6 +20,7 @@ class DirectoryView(AppModelView):
     list_columns = ["first_name", "last_name", "email", "roles", "organisation", "active"]
     show_columns = ["first_name", "last_name", "username", "email", "roles", "organisation", "active"]
     search_columns = ["first_name", "last_name", "email", "roles", "active"]
+    order_columns = ["first_name", "last_name", "email", "active"]  # FAB would offer "organisation", a property
     label_columns = {
         "first_name": _l("First Name"),
         "last_name": _l("Last Name"),

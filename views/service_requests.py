@@ -1,4 +1,7 @@
-"""Service requests (服务请求): the lists people work from, the request page, its actions, and the REST API.
+"""Service requests (服务请求): "All requests", the request page, its actions, and the REST API.
+
+The queues people work from (mine, unassigned, SLA breached, …) are this list under a rule each, in
+views/request_queues.py.
 
 Thin on purpose: every rule is in ``app.domain.service_requests`` (and the role × transition table
 in ``app.domain.request_flow``); this module reads input, calls one domain function, words the
@@ -11,9 +14,8 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
@@ -28,9 +30,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 
 from app.display import blank_if_none, refusal
-from app.domain import request_due
 from app.domain.errors import DomainError, ValidationError
-from app.domain.request_flow import OPEN_STATUSES, allowed_actions
+from app.domain.request_flow import allowed_actions
 from app.domain.service_requests import (
     RequestDraft,
     RequestRefused,
@@ -46,7 +47,7 @@ from app.domain.service_requests import (
 from app.extensions import db
 from app.history import readable
 from app.security.permissions import READ, RW_METHODS, WRITE
-from app.security.roles import REQUEST, REQUEST_QUEUE
+from app.security.roles import REQUEST
 from app.security.scoping import current_scope, scope_clause, scoped_base_filters
 from models.assets import Asset
 from models.base import utcnow
@@ -57,10 +58,10 @@ from models.organisations import Contact, Customer, Site, Vendor
 from models.service_catalog import ServiceCategory
 from models.service_requests import RequestNote, ServiceRequest
 from models.sla import SLA
-from models.support import SupportGroup, support_group_member
+from models.support import SupportGroup
 from models.users import UserAccount
 from views import request_sla
-from views.base import AppModelApi, AppModelView, NamedList
+from views.base import AppModelApi, AppModelView
 from views.interfaces import LabelledInterface
 
 S = RequestStatus
@@ -155,47 +156,18 @@ def assignee_text(item: ServiceRequest) -> str:
 
 
 class RequestInterface(LabelledInterface):
-    """Adds the derived "assignee_name" column (engineer, group or vendor) to lists and exports."""
+    """Adds the derived "assignee_name" column (engineer, group or vendor) to lists and exports, and sorts
+    the "customer" column by the customer's code (FAB cannot order by a relation itself)."""
 
     def _get_attr_value(self, item, col):
         if col == "assignee_name" and isinstance(item, ServiceRequest):
             return assignee_text(item)
         return super()._get_attr_value(item, col)
 
-
-# ---------------------------------------------------------------------------------------------
-# Named lists (each a menu entry): one rule each, on top of the scope
-# ---------------------------------------------------------------------------------------------
-
-
-def mine(user) -> Any:
-    return and_(ServiceRequest.assignee_user_id == user.id, ServiceRequest.status.in_(OPEN_STATUSES))
-
-
-def my_groups(user) -> Any:
-    groups = select(support_group_member.c.support_group_id).where(support_group_member.c.user_id == user.id)
-    return and_(ServiceRequest.assignee_group_id.in_(groups), ServiceRequest.status.in_(OPEN_STATUSES))
-
-
-def unassigned(user) -> Any:
-    return and_(
-        ServiceRequest.assignee_user_id.is_(None),
-        ServiceRequest.assignee_group_id.is_(None),
-        ServiceRequest.assignee_vendor_id.is_(None),
-        ServiceRequest.status.in_(OPEN_STATUSES),
-    )
-
-
-def due_today(user) -> Any:
-    """Open requests whose resolution is due by the end of today (business time zone): overdue included."""
-    zone = ZoneInfo(current_app.config["BUSINESS_TIMEZONE"])
-    today = datetime.now(zone).date()
-    end = datetime.combine(today + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
-    return and_(ServiceRequest.resolution_due_at < end, ServiceRequest.status.in_(OPEN_STATUSES))
-
-
-def pending_customer(user) -> Any:
-    return ServiceRequest.status == S.PENDING_CUSTOMER
+    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+        if order_column == "customer":
+            order_column = "customer.code"
+        return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -682,91 +654,6 @@ def timeline(item: ServiceRequest, limit: int = 300) -> list[dict]:
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
 
 
-class NamedListView(NamedList, ServiceRequestView):
-    """A request queue; its rules take the logged-in user.
-
-    Queues are staff's: customers follow their requests on "All requests" (scoped to them)."""
-
-    class_permission_name = REQUEST_QUEUE
-    show_endpoint = "ServiceRequestView.show"
-
-    @classmethod
-    def clause(cls) -> Any:
-        return cls.rule(g.user)
-
-
-class MyOpenRequestsView(NamedListView):
-    route_base = "/requests/mine"
-    rule = staticmethod(mine)
-    title = _l("My open requests")
-
-
-class GroupQueueView(NamedListView):
-    route_base = "/requests/my-group"
-    rule = staticmethod(my_groups)
-    title = _l("My group's queue")
-
-
-class UnassignedRequestsView(NamedListView):
-    route_base = "/requests/unassigned"
-    rule = staticmethod(unassigned)
-    title = _l("Unassigned requests")
-
-
-class DueTodayRequestsView(NamedListView):
-    route_base = "/requests/due-today"
-    rule = staticmethod(due_today)
-    title = _l("Due today")
-    base_order = ("resolution_due_at", "asc")
-
-
-class SLAListView(NamedListView):
-    """A request queue by SLA due times (``app.domain.request_due``); its rules take the time."""
-
-    @classmethod
-    def clause(cls) -> Any:
-        return cls.rule(utcnow())
-
-
-class BreachedRequestsView(SLAListView):
-    route_base = "/requests/sla-breached"
-    rule = staticmethod(request_due.breached)
-    title = _l("SLA breached")
-    base_order = ("resolution_due_at", "asc")
-
-
-class DueSoonRequestsView(SLAListView):
-    route_base = "/requests/due-within-an-hour"
-    rule = staticmethod(request_due.due_soon)
-    title = _l("Due within 1 hour")
-    base_order = ("resolution_due_at", "asc")
-
-
-class PausedRequestsView(SLAListView):
-    route_base = "/requests/sla-paused"
-    rule = staticmethod(request_due.paused)
-    title = _l("SLA clock paused")
-
-
-class PendingCustomerRequestsView(NamedListView):
-    route_base = "/requests/pending-customer"
-    rule = staticmethod(pending_customer)
-    title = _l("Waiting for the customer")
-
-
-NAMED_LISTS = (
-    (MyOpenRequestsView, "My open requests", _l("My open requests"), "fa-user"),
-    (GroupQueueView, "My group's queue", _l("My group's queue"), "fa-users"),
-    (UnassignedRequestsView, "Unassigned requests", _l("Unassigned requests"), "fa-inbox"),
-    (DueTodayRequestsView, "Due today", _l("Due today"), "fa-clock-o"),
-    (DueSoonRequestsView, "Due within 1 hour", _l("Due within 1 hour"), "fa-hourglass-end"),
-    (BreachedRequestsView, "SLA breached", _l("SLA breached"), "fa-exclamation-triangle"),
-    (PausedRequestsView, "SLA clock paused", _l("SLA clock paused"), "fa-pause-circle"),
-    (PendingCustomerRequestsView, "Waiting for the customer", _l("Waiting for the customer"), "fa-hourglass-half"),
-    (ServiceRequestView, "All requests", _l("All requests"), "fa-list"),
-)
-
-
 # ---------------------------------------------------------------------------------------------
 # REST API
 # ---------------------------------------------------------------------------------------------
@@ -1143,6 +1030,5 @@ def _note_json(note: RequestNote) -> dict:
 def register(appbuilder) -> None:
     from views import SERVICE_DESK, add_to_menu
 
-    for view, name, label, icon in NAMED_LISTS:
-        add_to_menu(appbuilder, view, name, label, icon, SERVICE_DESK)
+    add_to_menu(appbuilder, ServiceRequestView, "All requests", _l("All requests"), "fa-list", SERVICE_DESK)
     appbuilder.add_api(ServiceRequestApi)

@@ -1,10 +1,11 @@
-"""Work orders (工单): the list, "my work orders", a work order's page, the request page's panel and the API.
+"""Work orders (工单): the list, a work order's page, the request page's panel and the API.
 
 Every change goes through ``app.domain.work_orders``: the page's buttons are the flow table's
 actions for this user (``offered_actions``), forms and API payloads are parsed here into the
 domain's arguments by the same ``run_*`` functions, and a refusal comes back as a translated
 flash message or a 400. Rows are read through the scoped ``base_filters``, so a vendor user
-never reaches another vendor's work order (404), nor adds time or expenses to it.
+never reaches another vendor's work order (404), nor adds time or expenses to it. Named lists of
+work orders ("My work orders", the due lists) are in views/work_order_lists.py.
 """
 
 from __future__ import annotations
@@ -17,19 +18,17 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.api import protect, safe
-from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.display import blank_if_none, enum_labeller, refusal
 from app.domain.errors import DomainError
 from app.domain.request_flow import N_
 from app.domain.sla_tracking import work_order_ola_report
-from app.domain.work_order_due import accept_due_soon, complete_due_soon, ola_breached
 from app.domain.work_order_flow import ENGINEER, may_dispatch
 from app.domain.work_orders import (
     FINISHED_REQUEST,
@@ -53,7 +52,7 @@ from models.organisations import Vendor
 from models.service_requests import ServiceRequest
 from models.users import UserAccount
 from models.work_orders import Expense, TimeEntry, WorkOrder
-from views.base import AppModelApi, AppModelView, NamedList
+from views.base import AppModelApi, AppModelView
 from views.interfaces import LeanInterface
 from views.support import HasRole
 
@@ -297,25 +296,25 @@ def work_orders_panel(service_request: ServiceRequest) -> dict | None:
 # ---------------------------------------------------------------------------------------------
 
 
+DUE_COLUMNS = ("response_due_at", "resolution_due_at")
+
+
 class WorkOrderInterface(LeanInterface):
-    """Rows with what the list shows (the request and its customer), choices without eager chains."""
+    """Rows with what the list shows (the request and its customer), choices without eager chains.
+
+    Sorted by an OLA due time, work orders without one (no OLA) come last on either backend, then by
+    visit window."""
 
     def apply_all(self, query, *args, **kwargs):
         query = super().apply_all(query, *args, **kwargs)
         return query.options(joinedload(WorkOrder.request).joinedload(ServiceRequest.customer))
 
-
-class MyOpenWorkOrders(BaseFilter):
-    """Open work orders assigned to the user, or to the user's vendor."""
-
-    name = "Mine"
-
-    def apply(self, query, value):
-        user = g.user
-        mine = WorkOrder.assignee_user_id == user.id
-        if getattr(user, "vendor_id", None):
-            mine = or_(mine, WorkOrder.vendor_id == user.vendor_id)
-        return query.filter(mine, WorkOrder.status.notin_([WorkOrderStatus.APPROVED, WorkOrderStatus.CANCELLED]))
+    def apply_order_by(self, query, order_column, order_direction, *args, **kwargs):
+        if order_column not in DUE_COLUMNS:
+            return super().apply_order_by(query, order_column, order_direction, *args, **kwargs)
+        due = getattr(WorkOrder, order_column)
+        due = due.desc() if order_direction == "desc" else due.asc()
+        return query.order_by(due.nulls_last(), WorkOrder.scheduled_start.asc().nulls_last(), WorkOrder.id)
 
 
 WORK_METHODS = ("create_for", "perform", "add_time", "add_expense", "signoff")
@@ -474,49 +473,6 @@ class WorkOrderView(AppModelView):
             lambda: run_signoff(self.datamodel.session, work_order, request.form, g.user),
             _("The customer's sign-off is recorded."),
         )
-
-
-class MyWorkOrderView(WorkOrderView):
-    """The open work orders of the engineer, or of the vendor user's company."""
-
-    route_base = "/my-workorders"
-    exclude_route_methods = WorkOrderView.exclude_route_methods | set(WORK_METHODS)  # the forms post to WorkOrderView
-    base_filters = [["id", ScopeFilter, None], ["id", MyOpenWorkOrders, None]]
-    base_order = ("scheduled_start", "asc")
-
-
-MyWorkOrderView.list_title = _l("My work orders")
-
-
-class DueListView(NamedList, WorkOrderView):
-    """Work orders by OLA due time (``app.domain.work_order_due``): what the vendor dashboard's cards count."""
-
-    exclude_route_methods = WorkOrderView.exclude_route_methods | set(WORK_METHODS)  # the forms post to WorkOrderView
-    show_endpoint = "WorkOrderView.show"
-
-    @classmethod
-    def clause(cls) -> Any:
-        return cls.rule(utcnow())
-
-
-class AcceptDueSoonView(DueListView):
-    route_base = "/workorders/accept-due-soon"
-    rule = staticmethod(accept_due_soon)
-    title = _l("Accept by, due within 4 hours")
-    base_order = ("response_due_at", "asc")
-
-
-class CompleteDueSoonView(DueListView):
-    route_base = "/workorders/complete-due-soon"
-    rule = staticmethod(complete_due_soon)
-    title = _l("Complete by, due within 24 hours")
-    base_order = ("resolution_due_at", "asc")
-
-
-class OlaBreachedView(DueListView):
-    route_base = "/workorders/ola-breached"
-    rule = staticmethod(ola_breached)
-    title = _l("OLA breached")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -692,8 +648,5 @@ def register(appbuilder) -> None:
     from views import SERVICE_DESK, add_to_menu
 
     add_to_menu(appbuilder, WorkOrderView, "Work orders", _l("Work orders"), "fa-wrench", SERVICE_DESK)
-    add_to_menu(appbuilder, MyWorkOrderView, "My work orders", _l("My work orders"), "fa-user-circle", SERVICE_DESK)
-    for view in (AcceptDueSoonView, CompleteDueSoonView, OlaBreachedView):  # opened from the vendor dashboard
-        appbuilder.add_view_no_menu(view)
     appbuilder.add_api(WorkOrderApi)
     appbuilder.app.jinja_env.globals["work_orders_panel"] = work_orders_panel

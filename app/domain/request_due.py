@@ -1,7 +1,7 @@
 """Requests past or near their SLA due times, as SQL conditions: the SLA named lists of the desk.
 
 The request-side twin of ``work_order_due``: what "breached", "due within the hour" and "clock paused"
-mean is written once here, and the lists (views/service_requests.py) only filter by it.
+mean is written once here, and the lists (views/request_queues.py) and the workspace cards only filter by it.
 """
 
 from __future__ import annotations
@@ -33,19 +33,28 @@ def breached(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def due_soon(now: datetime) -> ColumnElement[bool]:
-    """Open, running requests whose response or resolution falls due within the hour (not yet overdue)."""
-    response = and_(
+def _response_due_within_the_hour(now: datetime) -> ColumnElement[bool]:
+    return and_(
         ServiceRequest.first_response_at.is_(None),
         ServiceRequest.response_due_at >= now,
         ServiceRequest.response_due_at < now + SOON,
     )
+
+
+def _running_and_open(condition: ColumnElement[bool]) -> ColumnElement[bool]:
+    return and_(ServiceRequest.status.in_(OPEN_STATUSES), ServiceRequest.sla_paused_since.is_(None), condition)
+
+
+def due_soon(now: datetime) -> ColumnElement[bool]:
+    """Open, running requests whose response or resolution falls due within the hour (not yet overdue)."""
     resolution = and_(ServiceRequest.resolution_due_at >= now, ServiceRequest.resolution_due_at < now + SOON)
-    return and_(
-        ServiceRequest.status.in_(OPEN_STATUSES),
-        ServiceRequest.sla_paused_since.is_(None),
-        or_(response, resolution),
-    )
+    return _running_and_open(or_(_response_due_within_the_hour(now), resolution))
+
+
+def response_due_soon(now: datetime) -> ColumnElement[bool]:
+    """Open, running requests not yet answered whose response falls due within the hour (the dispatcher's
+    part of ``due_soon``: someone has to pick them up)."""
+    return _running_and_open(_response_due_within_the_hour(now))
 
 
 def paused(now: datetime) -> ColumnElement[bool]:

@@ -41,6 +41,7 @@ class UserAccountView(LabelledBlankChoices, UserDBModelView):
         "changed_by": blank_if_none,
     }
     list_columns = ["first_name", "last_name", "username", "email", "active", "roles", "organisation"]
+    order_columns = ["first_name", "last_name", "username", "email", "active"]  # not "organisation", a property
     add_columns = UserDBModelView.add_columns + ORGANISATION_FIELDS
     edit_columns = UserDBModelView.edit_columns + ORGANISATION_FIELDS
     show_fieldsets = [

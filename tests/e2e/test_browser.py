@@ -57,7 +57,7 @@ def test_demo_account_logs_in_to_its_cards_and_name_then_logs_out(page, live_ser
     expect(page.locator(".navbar-right")).to_contain_text(full_name)
     counts = page.locator("a.sd-card .sd-count").all_inner_texts()
     assert len(counts) >= 3, f"{account.role} sees only {len(counts)} cards"
-    assert all(re.fullmatch(r"[\d,]+", count) for count in counts), counts
+    assert all(re.fullmatch(r"[\d,]+(\.\d)?", count) for count in counts), counts  # hours have a decimal
 
     with page.expect_navigation():
         open_user_menu(page).click()
@@ -88,7 +88,7 @@ def test_english_preference_wins_over_a_chinese_browser(page):
     expect_language(page, "en")
 
 
-@pytest.mark.parametrize("username", ["admin", "vendor1"])  # everything / scoped to one vendor
+@pytest.mark.parametrize("username", ["admin", "dispatcher", "vendor1"])  # everything / the desk / one vendor
 def test_landing_card_opens_the_list_it_counts_with_the_same_number(page, live_server, username):
     log_in(page, username)
     for index in range(page.locator("a.sd-card").count()):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.helpers import form_csrf_token
@@ -86,3 +88,14 @@ def test_user_changes_preferred_language_on_the_profile(app, login_as, language,
     with app.app_context():
         assert db.session.query(UserAccount).filter_by(username="engineer1").one().preferred_language == language
     assert expected in client.get("/").text
+
+
+@pytest.mark.parametrize(("path", "view"), [("/users/list/", "UserAccountView"), ("/directory/list/", "DirectoryView")])
+def test_account_lists_sort_by_each_sortable_column_and_not_by_organisation(login_as, path, view):
+    client = login_as("admin")
+    page = client.get(path).text
+    sortable = set(re.findall(rf"_oc_{view}=(\w+)", page))
+    assert {"first_name", "last_name", "email"} <= sortable and "organisation" not in sortable
+    for column in sortable:
+        for direction in ("asc", "desc"):
+            assert client.get(f"{path}?_oc_{view}={column}&_od_{view}={direction}").status_code == 200, column

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -104,6 +105,18 @@ def test_each_list_costs_the_same_statements_at_page_size_10_and_100(app, login_
     small = statements_for(app, client, f"{path}?psize_{view}=10")
     large = statements_for(app, client, f"{path}?psize_{view}=100")
     assert len(small) == len(large), "\n".join(large)
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_sorting_by_customer_orders_the_rows_by_customer_code(app, login_as, direction):
+    make(app, code="C-HZXH")
+    make(app, code="C-SEL")
+    page = login_as("dispatcher").get(
+        f"/requests/list/?_oc_ServiceRequestView=customer&_od_ServiceRequestView={direction}"
+    )
+    assert page.status_code == 200
+    codes = re.findall(r"<td>\s*(C-[A-Z]+) ", page.text)
+    assert len(codes) >= 2 and codes == sorted(codes, reverse=direction == "desc")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -164,7 +164,7 @@ def test_breached_card_explains_its_definition(login_as):
 
 
 def test_staff_keep_their_cards_without_the_vendor_dashboard(login_as, story):
-    shown = cards(login_as("dispatcher"))
+    shown = cards(login_as("manager"))
     assert "Active customers" in shown
     assert OPEN not in shown and BREACHED not in shown
     assert 'id="next-due"' not in login_as("dispatcher").get("/?_l_=en").text
