@@ -22,12 +22,13 @@ from sqlalchemy.orm import Session, aliased
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from app.domain.system_health import failed_job_runs
 from app.extensions import db
 from app.security.roles import JOB_LOG
 from models.base import utcnow
 from models.enums import JobOutcome
 from models.jobs import JobRun
-from views.base import AppModelView
+from views.base import AppModelView, NamedList
 
 NO_END_AFTER = timedelta(hours=1)
 NO_END = "no_end"  # shown in place of RUNNING once a run is older than NO_END_AFTER
@@ -253,7 +254,21 @@ class JobLogView(AppModelView):
         return super().render_template(template, **kwargs)
 
 
+class FailedJobRunsView(NamedList, JobLogView):
+    """The runs that failed in the last 24 hours (``app.domain.system_health``): the admin's workspace card."""
+
+    route_base = "/job-log/failed"
+    rule = staticmethod(failed_job_runs)
+    title = _l("Failed job runs, last 24 hours")
+    show_endpoint = "JobLogView.show"
+
+    @classmethod
+    def clause(cls):
+        return cls.rule(utcnow())
+
+
 def register(appbuilder) -> None:
     from views import SERVICE_DESK, add_to_menu
 
     add_to_menu(appbuilder, JobLogView, "Job log", _l("Job log"), "fa-history", SERVICE_DESK)
+    appbuilder.add_view_no_menu(FailedJobRunsView)

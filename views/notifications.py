@@ -20,6 +20,7 @@ from sqlalchemy import func, select, update
 from app.display import enum_labeller, translated
 from app.domain.notices import visible_now
 from app.domain.outbox import requeue_mail
+from app.domain.system_health import stuck_mail
 from app.extensions import db
 from app.mail import RenderedMail, Undeliverable, kind_label, render_outbox_mail
 from app.notifications import notification_text, show_url
@@ -31,7 +32,7 @@ from models.notifications import MailOutbox, Notification
 from models.service_requests import ServiceRequest
 from models.users import LANGUAGE_NAMES
 from models.work_orders import WorkOrder
-from views.base import AppModelView
+from views.base import AppModelView, NamedList
 from views.interfaces import LeanInterface
 
 PAGE_SIZE = 30
@@ -295,9 +296,25 @@ class MailOutboxView(AppModelView):
         return redirect(request.referrer or url_for("MailOutboxView.list"))
 
 
+class StuckMailView(NamedList, MailOutboxView):
+    """Failed mail and mail waiting long past its next try (``app.domain.system_health``): the admin's
+    workspace card; "Send again" works here too."""
+
+    route_base = "/mail-outbox/stuck"
+    exclude_route_methods = MailOutboxView.exclude_route_methods | {"body_html"}  # a mail opens on the outbox's page
+    rule = staticmethod(stuck_mail)
+    title = _l("Mail stuck in the outbox")
+    show_endpoint = "MailOutboxView.show"
+
+    @classmethod
+    def clause(cls):
+        return cls.rule(utcnow())
+
+
 def register(appbuilder) -> None:
     from views import SERVICE_DESK, add_to_menu
 
     current_app.jinja_env.globals["unread_notification_count"] = unread_notification_count
     add_to_menu(appbuilder, NotificationView, "My notifications", _l("My notifications"), "fa-bell", SERVICE_DESK)
     add_to_menu(appbuilder, MailOutboxView, "Mail outbox", _l("Mail outbox"), "fa-envelope", SERVICE_DESK)
+    appbuilder.add_view_no_menu(StuckMailView)

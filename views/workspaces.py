@@ -26,6 +26,8 @@ from models.support import SupportGroup
 from models.users import UserAccount
 from models.work_orders import TimeEntry, WorkOrder
 from views.cards import CountCard, ShownCard, active, listed, role_member, shown, work_order_statuses
+from views.job_log import FailedJobRunsView
+from views.notifications import StuckMailView
 from views.request_queues import (
     BreachedRequestsView,
     MyBreachedRequestsView,
@@ -177,8 +179,26 @@ ENGINEER_CARDS = (
     ),
 )
 
+# ---------------------------------------------------------------------------------------------
+# The administrator's system health (then the catalog counts). Imports are not recorded anywhere
+# (app/imports writes the rows and discards the upload), so there is no "last import" to show.
+# ---------------------------------------------------------------------------------------------
+
+SYSTEM_HEALTH_CARDS = (
+    listed(
+        FailedJobRunsView,
+        _l("Failed job runs, last 24 hours"),
+        note=_l("Runs of the periodic jobs that ended in an error; the job log has the traceback."),
+    ),
+    listed(
+        StuckMailView,
+        _l("Mail stuck in the outbox"),
+        note=_l("Mail that failed for good, or still waiting more than 15 minutes after its next try was due."),
+    ),
+)
+
 ROLE_CARDS: dict[str, tuple[CountCard, ...]] = {
-    ADMIN: (ACCOUNTS, DISABLED_ACCOUNTS, ACTIVE_CUSTOMERS, ACTIVE_VENDORS),
+    ADMIN: (*SYSTEM_HEALTH_CARDS, ACCOUNTS, DISABLED_ACCOUNTS, ACTIVE_CUSTOMERS, ACTIVE_VENDORS),
     "Manager": (ACTIVE_CUSTOMERS, ACTIVE_VENDORS, ENGINEERS, DISPATCHERS),
     "Dispatcher": DISPATCHER_CARDS,
     "Engineer": ENGINEER_CARDS,

@@ -28,6 +28,8 @@ FILTERS = {
     "Vendor": "_flt_2_name=上海",
     "UserAccount": "_flt_2_username=engineer",
     "TimeEntry": "_flt_2_description=现场",
+    "JobRun": "_flt_0_outcome=FAILED",
+    "MailOutbox": "_flt_0_status=PENDING",
 }
 
 

@@ -1,4 +1,4 @@
-"""A day at the desk for the workspace tests: requests and work orders that each card of a role counts.
+"""A day at the desk for the workspace tests: the requests, work orders, time, job runs and mail each card counts.
 
 Every time is taken from now (the visit "today" from the business day now falls on), so the story holds
 on any day the suite runs. Requests go through the domain (numbered, SLA applied, assigned); the due
@@ -19,7 +19,7 @@ TIMEZONE = "Asia/Shanghai"  # tests/settings.py
 
 @dataclass(frozen=True)
 class Story:
-    """Ids of the rows each card should count (request ids, work-order ids)."""
+    """Ids of the rows the cards should count, or leave out."""
 
     unassigned: int  # new, nobody has it; its response due in half an hour
     late: int  # engineer1's, resolution overdue
@@ -31,6 +31,9 @@ class Story:
     late_work_order: int  # engineer1's work order, accepted, its OLA completion overdue
     time_this_week: int  # engineer1's 90 minutes on Monday of this week
     time_last_week: int  # engineer1's 60 minutes on Sunday of last week
+    failed_run: int  # the escalation sweep, failed two hours ago (another failed two days ago, one ran fine)
+    failed_mail: int  # given up after six tries
+    overdue_mail: int  # waiting, its next try due an hour ago (another due five minutes ago, one kept)
 
 
 def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
@@ -38,7 +41,7 @@ def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
     numbers of a second story apart."""
     from app.domain.business_dates import day_bounds, week_bounds
     from app.domain.service_requests import RequestDraft, assign, create_request
-    from models.enums import RequestStatus, WorkOrderStatus
+    from models.enums import JobOutcome, MailStatus, RequestStatus, WorkOrderStatus
     from models.organisations import Customer
     from models.service_requests import ServiceRequest
     from models.support import SupportGroup
@@ -90,9 +93,17 @@ def build_story(session, now: datetime | None = None, series: int = 0) -> Story:
     monday, _next_monday = week_bounds(now, TIMEZONE)
     this_week = time_entry(session, visit_today, engineer, monday + 9 * hour, minutes=90)
     last_week = time_entry(session, visit_today, engineer, monday - 15 * hour, minutes=60)
+    failed_run = job_run(session, JobOutcome.FAILED, now - 2 * hour, "RuntimeError: database is locked")
+    job_run(session, JobOutcome.FAILED, now - 48 * hour, "RuntimeError: disk full")
+    job_run(session, JobOutcome.OK, now - hour)
+    failed_mail = mail(session, late, MailStatus.FAILED, next_try=None, attempts=6)
+    overdue_mail = mail(session, late, MailStatus.PENDING, next_try=now - hour)
+    mail(session, late, MailStatus.PENDING, next_try=now - timedelta(minutes=5))
+    mail(session, late, MailStatus.HELD, next_try=None)
     session.commit()
     return Story(unassigned.id, late.id, waiting.id, in_group.id, submitted.id, visit_today.id, visit_tomorrow.id,
-                 late_work_order.id, this_week.id, last_week.id)  # fmt: skip
+                 late_work_order.id, this_week.id, last_week.id, failed_run.id, failed_mail.id,
+                 overdue_mail.id)  # fmt: skip
 
 
 def time_entry(session, work_order, user, started_at: datetime, *, minutes: int):
@@ -104,3 +115,25 @@ def time_entry(session, work_order, user, started_at: datetime, *, minutes: int)
     session.add(entry)
     session.flush()
     return entry
+
+
+def job_run(session, outcome, started_at: datetime, error: str | None = None):
+    from models.jobs import JobRun
+
+    run = JobRun(job="escalation_sweep", outcome=outcome, started_at=started_at,
+                 finished_at=started_at + timedelta(seconds=2), error=error)  # fmt: skip
+    session.add(run)
+    session.flush()
+    return run
+
+
+def mail(session, request, status, *, next_try: datetime | None, attempts: int = 1):
+    """A closing mail to the request's contact, queued three hours ago, in ``status``."""
+    from models.notifications import MailOutbox
+
+    row = MailOutbox(to_address="contact@example.com", kind="request_closed", params={}, request_id=request.id,
+                     status=status, attempts=attempts, next_attempt_at=next_try,
+                     created_at=next_try or request.created_at)  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row
