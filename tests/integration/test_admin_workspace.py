@@ -8,8 +8,6 @@ import pytest
 from tests.helpers import form_csrf_token
 from tests.integration.test_home import cards, list_record_count, with_args
 from tests.integration.test_i18n import catalog_translations, english_leftovers, stored_names
-from tests.integration.test_query_budget import statements_for
-from tests.integration.workspace_story import build_story
 
 FAILED_RUNS, STUCK_MAIL = "Failed job runs, last 24 hours", "Mail stuck in the outbox"
 
@@ -88,15 +86,3 @@ def test_the_chinese_workspace_and_its_lists_show_no_translatable_english(app, l
     home = client.get("/?_l_=zh").text
     for words in ("近 24 小时失败的任务运行", "发件箱中滞留的邮件"):
         assert words in home, words
-
-
-def test_the_workspace_costs_the_same_statements_with_more_runs_and_mail(app, login_as, desk_story):
-    from app.extensions import db
-
-    client = login_as("admin")
-    few = statements_for(app, client, "/")
-    with app.app_context():
-        for series in range(1, 4):
-            build_story(db.session, series=series)
-    many = statements_for(app, client, "/")
-    assert len(few) == len(many), "\n".join(many)

@@ -12,8 +12,7 @@ from sqlalchemy import select
 from tests.helpers import csrf_token
 from tests.integration.test_home import backlog, cards, list_record_count, with_args
 from tests.integration.test_i18n import catalog_translations, english_leftovers, stored_names
-from tests.integration.test_query_budget import statements_for
-from tests.integration.workspace_story import TIMEZONE, build_story
+from tests.integration.workspace_story import TIMEZONE
 
 UNASSIGNED, RESPONSE_DUE, BREACHED, WAITING, REVIEW, VISITS = (
     "Unassigned requests",
@@ -153,15 +152,3 @@ def test_the_chinese_workspace_and_its_lists_show_no_translatable_english(app, l
     home = client.get("/?_l_=zh").text
     for words in ("未派单请求", "1 小时内须响应", "待审核的工单", "今日上门", "各支持组积压"):
         assert words in home, words
-
-
-def test_the_workspace_costs_the_same_statements_with_more_work(app, login_as, desk_story):
-    from app.extensions import db
-
-    client = login_as("dispatcher")
-    few = statements_for(app, client, "/")
-    with app.app_context():
-        for series in range(1, 4):
-            build_story(db.session, series=series)
-    many = statements_for(app, client, "/")
-    assert len(few) == len(many), "\n".join(many)

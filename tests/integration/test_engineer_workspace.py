@@ -13,8 +13,7 @@ from tests.helpers import csrf_token
 from tests.integration.test_dispatcher_workspace import local_field, numbers, post
 from tests.integration.test_home import cards, listed_hours, with_args
 from tests.integration.test_i18n import catalog_translations, english_leftovers, stored_names
-from tests.integration.test_query_budget import statements_for
-from tests.integration.workspace_story import TIMEZONE, build_story
+from tests.integration.workspace_story import TIMEZONE
 
 REQUESTS, WORK_ORDERS, VISITS, LATE_REQUESTS, LATE_WORK_ORDERS, HOURS = (
     "My open requests",
@@ -115,15 +114,3 @@ def test_the_chinese_workspace_and_its_lists_show_no_translatable_english(app, l
     home = client.get("/?_l_=zh").text
     for words in ("我的未完成工单", "我今天的上门", "本周我的工时（小时）", "1.5"):
         assert words in home, words
-
-
-def test_the_workspace_costs_the_same_statements_with_more_work(app, login_as, desk_story):
-    from app.extensions import db
-
-    client = login_as("engineer1")
-    few = statements_for(app, client, "/")
-    with app.app_context():
-        for series in range(1, 4):
-            build_story(db.session, series=series)
-    many = statements_for(app, client, "/")
-    assert len(few) == len(many), "\n".join(many)

@@ -128,3 +128,19 @@ def test_deactivating_a_vendor_lowers_the_active_vendors_count(app, login_as):
         db.session.query(Vendor).filter_by(code="V-XAQC").one().active = False
         db.session.commit()
     assert cards(client)["Active service vendors"][0] == before - 1
+
+
+@pytest.mark.parametrize("username", ["dispatcher", "engineer1", "admin"])
+def test_a_workspace_costs_the_same_statements_with_four_times_the_work(app, login_as, desk_story, username):
+    """Each card is one statement, however many requests, work orders, runs and mails there are."""
+    from app.extensions import db
+    from tests.integration.test_query_budget import statements_for
+    from tests.integration.workspace_story import build_story
+
+    client = login_as(username)
+    few = statements_for(app, client, "/")
+    with app.app_context():
+        for series in range(1, 4):
+            build_story(db.session, series=series)
+    many = statements_for(app, client, "/")
+    assert len(few) == len(many), "\n".join(many)
